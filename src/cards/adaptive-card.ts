@@ -1,0 +1,89 @@
+import * as ACData from 'adaptivecards-templating';
+
+/** Adaptive Card JSON, ready to attach (`CardFactory.adaptiveCard(card)`). */
+export type AdaptiveCard = Record<string, unknown>;
+
+/** A template left an expression unexpanded (a missing field or a typo in the template). */
+export class CardTemplateError extends Error {
+  override readonly name = 'CardTemplateError';
+}
+
+/*
+ * Data strings that themselves contain "${" (a user's text, a PowerShell line) are swapped for
+ * private-use tokens before expansion and put back afterwards. The templating engine never
+ * re-evaluates data, but the "no ${ left" check below would otherwise mistake them for an
+ * unexpanded expression. Strings that contain the token marker are shielded too, so restoring
+ * can never touch genuine text.
+ */
+const TOKEN_START = '\uE000';
+const TOKEN_END = '\uE001';
+const TOKEN_PATTERN = /\uE000(\d+)\uE001/g;
+
+function needsShield(value: string): boolean {
+  return value.includes('${') || value.includes(TOKEN_START);
+}
+
+function shield(value: unknown, originals: string[]): unknown {
+  if (typeof value === 'string') {
+    if (!needsShield(value)) return value;
+    originals.push(value);
+    return `${TOKEN_START}${originals.length - 1}${TOKEN_END}`;
+  }
+  if (Array.isArray(value)) return value.map((item) => shield(item, originals));
+  if (value !== null && typeof value === 'object') {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) result[key] = shield(item, originals);
+    return result;
+  }
+  return value;
+}
+
+function restore(value: unknown, originals: readonly string[]): unknown {
+  if (typeof value === 'string') {
+    return originals.length === 0 ? value : value.replace(TOKEN_PATTERN, (token, index: string) => originals[Number(index)] ?? token);
+  }
+  if (Array.isArray(value)) return value.map((item) => restore(item, originals));
+  if (value !== null && typeof value === 'object') {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) result[key] = restore(item, originals);
+    return result;
+  }
+  return value;
+}
+
+/** Path and text of the first string (or key) that still holds "${", if any. */
+function findUnexpanded(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('${') ? `${path}: ${JSON.stringify(value)}` : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findUnexpanded(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('${')) return `${path}: key ${JSON.stringify(key)}`;
+      const found = findUnexpanded(item, `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Expands an Adaptive Card template (adaptivecards-templating) with `data` as `$root`.
+ * Throws a CardTemplateError when an expression is left unexpanded: the engine leaves
+ * `${field}` in place for a missing field rather than failing.
+ */
+export function renderTemplate(template: object, data: object): AdaptiveCard {
+  const originals: string[] = [];
+  const shielded = shield(data, originals);
+  const expanded: unknown = new ACData.Template(template).expand({ $root: shielded });
+  if (expanded === null || typeof expanded !== 'object' || Array.isArray(expanded)) {
+    throw new CardTemplateError('Card template did not expand to an object');
+  }
+  const leftover = findUnexpanded(expanded, '$');
+  if (leftover) throw new CardTemplateError(`Card template left an unexpanded expression at ${leftover}`);
+  return restore(expanded, originals) as AdaptiveCard;
+}

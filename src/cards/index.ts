@@ -1,0 +1,13 @@
+/** The bot's Adaptive Cards: one render function per card, their view-models, and the action verbs. */
+export { renderTemplate, CardTemplateError, type AdaptiveCard } from './adaptive-card';
+export type * from './view-models';
+export * from './verbs';
+export { renderWelcomeCard } from './render-welcome-card';
+export { renderHelpCard } from './render-help-card';
+export { renderQuestionCard, shouldUseChoiceSet, MAX_BUTTON_TITLE, MAX_ANSWER_BUTTONS } from './render-question-card';
+export { renderDiagnosisCard } from './render-diagnosis-card';
+export { renderFixStepCard, looksLikeCommand } from './render-fix-step-card';
+export { renderResolvedCard } from './render-resolved-card';
+export { renderEscalateCard } from './render-escalate-card';
+export { renderTicketCard, TICKET_HISTORY_SHOWN } from './render-ticket-card';
+export { renderMessageCard } from './render-message-card';

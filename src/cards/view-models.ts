@@ -1,0 +1,137 @@
+/**
+ * View-models for the bot's Adaptive Cards: plain data, already worded for the
+ * employee. Each card has one render function (src/cards/render-*.ts) that turns
+ * its view-model into card JSON. Optional fields may be left out; the render
+ * functions drop the parts of the card that would show them.
+ */
+
+/** Greeting card for a bare "hi" or the first contact. */
+export interface WelcomeCardModel {
+  /** Display name (first name is best) used in the greeting; no greeting line without it. */
+  userName?: string;
+  /** Example messages the person could send, shown as "Try:" bullets. */
+  examples: string[];
+}
+
+/** What the bot understands. */
+export interface HelpCardModel {
+  commands: Array<{ command: string; description: string }>;
+}
+
+/** One triage question (contract §2). */
+export interface QuestionCardModel {
+  /** A contract question id (e.g. `password-changed`). */
+  questionId: string;
+  text: string;
+  /** One line that says why the bot asks. */
+  why: string;
+  /** Contract answer ids and the words shown for them. */
+  answers: Array<{ id: string; label: string }>;
+  /** E.g. "Question 2". */
+  progress?: string;
+  /** E.g. "I couldn't read your sign-in logs: …". */
+  lookupNote?: string;
+  /** True: one expanded ChoiceSet plus "Next"; false: one button per answer. See `shouldUseChoiceSet`. */
+  useChoiceSet: boolean;
+}
+
+/** One sign-in event shown as evidence on the diagnosis card. */
+export interface DiagnosisEventModel {
+  /** Already formatted for the reader, e.g. "Today 09:14". */
+  when: string;
+  app: string;
+  outcome: string;
+  reason: string;
+  policy?: string;
+  device?: string;
+  place?: string;
+}
+
+/** The diagnosis: the cause, why the bot thinks so, and the evidence. */
+export interface DiagnosisCardModel {
+  /** A contract cause id; every action on the card carries it. */
+  causeId: string;
+  title: string;
+  /** E.g. "High". */
+  confidenceLabel: string;
+  /** 0–100. */
+  confidencePercent: number;
+  explanation: string;
+  /** Evidence for (`supports`) and against the cause. */
+  findings: Array<{ text: string; supports: boolean }>;
+  events: DiagnosisEventModel[];
+  /** E.g. "I read 14 sign-in events from the last 48 hours." */
+  eventsSummary: string;
+  lookupNote?: string;
+  warnings: string[];
+  alternatives: Array<{ title: string; confidencePercent: number }>;
+  /** How many fix steps follow; 0 means only the help desk can fix it. */
+  stepCount: number;
+}
+
+/** One fix step. */
+export interface FixStepCardModel {
+  causeId: string;
+  stepId: string;
+  /** 1-based. */
+  stepNumber: number;
+  stepCount: number;
+  title: string;
+  /** One action per line, in order. */
+  instructions: string[];
+  audience: 'self-service' | 'needs-admin';
+  /** "You can do this" / "IT needs to do this". */
+  audienceLabel: string;
+  /** Shown before the instructions. */
+  warning?: string;
+  /** How to tell it worked. */
+  check?: string;
+  causeTitle: string;
+}
+
+/** After the employee reports a fix worked. */
+export interface ResolvedCardModel {
+  causeId: string;
+  causeTitle: string;
+  /** How to verify the fix held. */
+  verify: string;
+}
+
+/** Hand-over to the help desk. */
+export interface EscalateCardModel {
+  causeId: string;
+  causeTitle: string;
+  /** Why the bot hands over, e.g. "The next step needs IT." */
+  reason: string;
+  /** What the ticket will carry, one line each. */
+  summary: string[];
+}
+
+/** The employee's view of their ticket. */
+export interface TicketCardModel {
+  ticketId: string;
+  /** Machine status (e.g. `open`); shown through `statusLabel`. */
+  status: string;
+  statusLabel: string;
+  causeTitle: string;
+  /** Already formatted dates. */
+  createdAt: string;
+  updatedAt: string;
+  assignee?: string;
+  summary: string;
+  stepsTried: Array<{ title: string; outcome: string }>;
+  /** Oldest first; the card shows the most recent few. */
+  history: Array<{ when: string; text: string }>;
+  canWithdraw: boolean;
+  /** The employee's rating (1–5), once given. */
+  rating?: number;
+  /** Show "Add details" (default true); set false for closed tickets. */
+  canAddDetails?: boolean;
+}
+
+/** A simple notice or error, no actions. */
+export interface MessageCardModel {
+  title: string;
+  text: string;
+  tone: 'default' | 'attention' | 'good';
+}

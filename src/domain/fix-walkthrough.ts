@@ -1,0 +1,58 @@
+import type { CauseId } from './causes';
+import type { FixStep, Playbook } from './playbook';
+
+/** Outcome of one fix step (contract §3 `fix.result`). */
+export type FixResultValue = 'fixed' | 'not-fixed' | 'cannot-do';
+
+/** Where the walkthrough stands: which step is shown and what happened to the earlier ones. */
+export interface WalkthroughState {
+  causeId: CauseId;
+  /** Index of the step on screen. */
+  index: number;
+  results: Array<{ stepId: string; result: FixResultValue | 'skipped' }>;
+}
+
+/** What to do after an outcome. */
+export type WalkthroughNext =
+  | { kind: 'step'; index: number; skipped: FixStep[] }
+  | { kind: 'resolved' }
+  | { kind: 'escalate'; reason: string; skipped: FixStep[] };
+
+/**
+ * The first step to show at or after `from`, skipping steps that need local admin rights when the
+ * employee said they have none (they are recorded as skipped, for IT).
+ */
+export function nextShowableStep(playbook: Playbook, from: number, hasAdminRights: boolean | undefined): { index: number; skipped: FixStep[] } {
+  const skipped: FixStep[] = [];
+  let index = from;
+  while (index < playbook.steps.length && hasAdminRights === false && playbook.steps[index]!.needsLocalAdmin) {
+    skipped.push(playbook.steps[index]!);
+    index += 1;
+  }
+  return { index, skipped };
+}
+
+/**
+ * Applies an outcome to the step on screen. "Fixed" ends the walkthrough; "still broken" and
+ * "I can't do this" move to the next step; past the last step the case goes to a person.
+ */
+export function applyStepResult(state: WalkthroughState, playbook: Playbook, result: FixResultValue, hasAdminRights: boolean | undefined): WalkthroughNext {
+  const step = playbook.steps[state.index];
+  if (!step) return { kind: 'escalate', reason: 'There are no more steps to try.', skipped: [] };
+  state.results.push({ stepId: step.id, result });
+  if (result === 'fixed') return { kind: 'resolved' };
+  const next = nextShowableStep(playbook, state.index + 1, hasAdminRights);
+  for (const s of next.skipped) state.results.push({ stepId: s.id, result: 'skipped' });
+  if (next.index >= playbook.steps.length) {
+    const couldNot = state.results.some((r) => r.result === 'cannot-do' || r.result === 'skipped');
+    return {
+      kind: 'escalate',
+      reason: couldNot
+        ? 'Some steps need someone with more access than you have, so the help desk will take it from here.'
+        : "We've tried every step I know for this cause and it is still broken, so a person will take over.",
+      skipped: next.skipped,
+    };
+  }
+  state.index = next.index;
+  return { kind: 'step', index: next.index, skipped: next.skipped };
+}

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { DirectoryPort, EvidenceSnapshot, LookupResult } from '../domain/directory';
+import type { DemoTenant } from './demo-tenant-data';
+
+const HOUR = 3_600_000;
+
+/** Loose validation: the file holds Graph's own shapes, so unknown fields pass through untouched. */
+const tenantSchema = z.object({
+  users: z.array(z.object({ id: z.string().min(1) }).passthrough()),
+  signIns: z.array(z.object({ id: z.string().min(1), createdDateTime: z.string().min(1) }).passthrough()).default([]),
+  devices: z.array(z.object({ registeredOwners: z.array(z.string()).optional() }).passthrough()).default([]),
+  conditionalAccessPolicies: z.array(z.object({ id: z.string().min(1) }).passthrough()).default([]),
+});
+
+/** Reads and checks a demo tenant file; the error names the file and the first problem. */
+export function loadDemoTenantFile(path: string): DemoTenant {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`DEMO_TENANT_FILE: cannot read ${path}: ${(error as Error).message}`);
+  }
+  const parsed = tenantSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`DEMO_TENANT_FILE: ${path} is not a demo tenant (${issue?.path.join('.') || 'root'}: ${issue?.message}).`);
+  }
+  return parsed.data as unknown as DemoTenant;
+}
+
+/**
+ * The directory answered from a demo tenant (contract §4): the file named by DEMO_TENANT_FILE,
+ * or the demo tenant that ships with the project.
+ */
+export class DemoTenantDirectory implements DirectoryPort {
+  constructor(
+    private readonly tenant: DemoTenant,
+    private readonly options: { windowHours: number; source: string },
+  ) {}
+
+  async lookup(userId: string, opts?: { now?: Date }): Promise<LookupResult> {
+    const now = opts?.now ?? new Date();
+    const user = this.tenant.users.find((u) => u.id === userId);
+    if (!user) {
+      return {
+        ok: false,
+        failure: {
+          kind: 'user-not-found',
+          message: "I couldn't find your account in the directory, so I can't read your sign-in logs.",
+          adminDetail: `No user with id ${userId} in ${this.options.source}.`,
+        },
+      };
+    }
+    const from = new Date(now.getTime() - this.options.windowHours * HOUR);
+    const snapshot: EvidenceSnapshot = {
+      user,
+      signIns: this.tenant.signIns.filter((s) => {
+        const t = Date.parse(s.createdDateTime);
+        return s.userId === userId && t >= from.getTime() && t <= now.getTime() + 60_000;
+      }),
+      devices: this.tenant.devices.filter((d) => d.registeredOwners?.includes(userId)),
+      conditionalAccessPolicies: this.tenant.conditionalAccessPolicies,
+      window: { from: from.toISOString(), to: now.toISOString() },
+      source: this.options.source,
+      gaps: [],
+    };
+    return { ok: true, evidence: snapshot };
+  }
+
+  async findUserIdByUpn(upn: string): Promise<string | undefined> {
+    const wanted = upn.trim().toLowerCase();
+    return this.tenant.users.find((u) => u.userPrincipalName?.toLowerCase() === wanted || u.mail?.toLowerCase() === wanted)?.id;
+  }
+}

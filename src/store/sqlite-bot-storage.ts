@@ -1,0 +1,47 @@
+import type Database from 'better-sqlite3';
+import type { Storage, StoreItems } from 'botbuilder';
+
+/**
+ * Bot Framework `Storage` on SQLite: conversation and user state survive a restart.
+ * eTags follow botbuilder's MemoryStorage rules: a write whose eTag is set, is not `*`,
+ * and differs from the stored one loses (another turn wrote first).
+ */
+export class SqliteBotStorage implements Storage {
+  private readonly select: Database.Statement<[string], { value: string; etag: number }>;
+  private readonly upsert: Database.Statement<[string, string, number]>;
+  private readonly remove: Database.Statement<[string]>;
+
+  constructor(private readonly db: Database.Database) {
+    this.select = db.prepare('SELECT value, etag FROM bot_state WHERE key = ?');
+    this.upsert = db.prepare('INSERT INTO bot_state (key, value, etag) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag');
+    this.remove = db.prepare('DELETE FROM bot_state WHERE key = ?');
+  }
+
+  async read(keys: string[]): Promise<StoreItems> {
+    const items: StoreItems = {};
+    for (const key of keys) {
+      const row = this.select.get(key);
+      if (row) items[key] = { ...JSON.parse(row.value), eTag: String(row.etag) };
+    }
+    return items;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    const apply = this.db.transaction((entries: Array<[string, Record<string, unknown>]>) => {
+      for (const [key, item] of entries) {
+        const current = this.select.get(key);
+        const eTag = item?.eTag;
+        if (current && typeof eTag === 'string' && eTag !== '*' && eTag !== String(current.etag)) {
+          throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
+        }
+        const { eTag: _ignored, ...value } = item ?? {};
+        this.upsert.run(key, JSON.stringify(value), (current?.etag ?? 0) + 1);
+      }
+    });
+    apply(Object.entries(changes) as Array<[string, Record<string, unknown>]>);
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    for (const key of keys) this.remove.run(key);
+  }
+}
