@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { getPlaybook } from '../../src/domain/playbooks';
+import { buildScenarioTenant, SCENARIOS } from '../fixtures/scenario-tenant';
+import { BotHarness, cardsOf, findAction } from '../support/bot-harness';
+import { actionData, cardText, type Json } from '../support/cards';
+import { diagnosisCardIn, driveTriage } from '../support/triage-driver';
+
+function allText(replies: Json[]): string {
+  return cardsOf(replies).map(cardText).join('\n---\n');
+}
+
+function questionIn(replies: Json[]): string | undefined {
+  const q = findAction(replies, 'triage.answer');
+  return q ? String(q.questionId) : undefined;
+}
+
+function stepIdIn(replies: Json[]): string | undefined {
+  const d = cardsOf(replies)
+    .flatMap(actionData)
+    .find((a) => a.verb === 'fix.result');
+  return d ? String(d.stepId) : undefined;
+}
+
+describe('e2e: a restart mid-conversation resumes where it was', () => {
+  const h = new BotHarness();
+  const blocked = SCENARIOS.find((s) => s.causeId === 'network-blocked')!;
+  const stale = SCENARIOS.find((s) => s.causeId === 'stale-credentials')!;
+  before(() => h.start({}, buildScenarioTenant(new Date())));
+  after(() => h.stop());
+
+  const restart = async (): Promise<void> => {
+    const oldUrl = h.bot!.url;
+    await h.restartBot({}, join(h.dataDir, 'tenant.json'));
+    // The old server is really gone: the new one listens on a new port.
+    assert.notEqual(h.bot!.url, oldUrl);
+    await assert.rejects(fetch(`${oldUrl}/healthz`));
+  };
+
+  it('when the bot restarts while a question is pending, then answering it continues to the diagnosis without repeating earlier questions', async () => {
+    const chat = h.chat({ aadObjectId: blocked.userId, name: 'Lena Fischer' });
+    // The scenario's first message minus its facts ("I'm on the VPN"), so questions are asked.
+    const asked: string[] = [];
+    let replies = await chat.say('OneDrive sign-in problem');
+    const first = questionIn(replies);
+    assert.ok(first, allText(replies));
+    asked.push(first);
+    const answerFor = (questionId: string): string => blocked.answers[questionId] ?? (questionId === 'error-code' ? '0x8004de40' : 'not-sure');
+
+    // Answer the first question; a second one is pending when the bot restarts.
+    replies = await chat.submit({ verb: 'triage.answer', questionId: first, answer: answerFor(first) });
+    const pending = questionIn(replies);
+    assert.ok(pending, `expected a second question before the restart: ${allText(replies)}`);
+    assert.notEqual(pending, first);
+    asked.push(pending);
+
+    await restart();
+
+    for (let turn = 0; turn < 8; turn++) {
+      const questionId = asked.at(-1)!;
+      replies = await chat.submit({ verb: 'triage.answer', questionId, answer: answerFor(questionId) });
+      assert.doesNotMatch(allText(replies), /older card|didn't catch|start over/i, allText(replies));
+      const next = questionIn(replies);
+      if (!next) break;
+      assert.ok(!asked.includes(next), `"${next}" was asked again after the restart (asked before: ${asked.join(', ')})`);
+      asked.push(next);
+    }
+    const diagnosis = diagnosisCardIn(replies);
+    assert.ok(diagnosis, `no diagnosis after the restart: ${allText(replies)}`);
+    assert.ok(findAction(replies, 'ticket.create', { causeId: 'network-blocked' }), allText(replies));
+    assert.equal(stepIdIn(replies), getPlaybook('network-blocked').steps[0]!.id);
+  });
+
+  it('when the bot restarts mid-walkthrough, then fix.result for the current step still advances', async () => {
+    const chat = h.chat({ aadObjectId: stale.userId, name: 'Avery Lindqvist' });
+    const run = await driveTriage(chat, stale.firstMessage, stale.answers);
+    assert.equal(run.causeId, 'stale-credentials');
+    const steps = getPlaybook('stale-credentials').steps;
+    let replies = await chat.submit(actionData(run.firstStep!).find((d) => d.result === 'not-fixed')!);
+    assert.equal(stepIdIn(replies), steps[1]!.id);
+
+    await restart();
+
+    const notFixed = cardsOf(replies)
+      .flatMap(actionData)
+      .find((d) => d.verb === 'fix.result' && d.result === 'not-fixed')!;
+    replies = await chat.submit(notFixed);
+    assert.equal(stepIdIn(replies), steps[2]!.id, allText(replies));
+    assert.match(allText(replies), new RegExp(`Step 3 of ${steps.length}\\b`));
+
+    // The case file survived too: a ticket opened now lists the steps tried before the restart.
+    const ticket = await chat.submit({ verb: 'ticket.create', causeId: 'stale-credentials' });
+    const ticketId = cardsOf(ticket)
+      .flatMap(actionData)
+      .find((d) => typeof d.ticketId === 'string')?.ticketId;
+    assert.ok(ticketId, allText(ticket));
+    const text = allText(ticket);
+    assert.ok(text.includes(steps[0]!.title) && text.includes(steps[1]!.title), `steps tried before the restart are missing: ${text}`);
+  });
+});
