@@ -23,11 +23,12 @@ export function createBotApplication(deps: { adapter: TeamsAdapter; storage: Sto
     turnStateFactory: createTurnState,
   });
 
-  app.conversationUpdate('membersAdded', async (context) => {
-    const botId = context.activity.recipient?.id;
-    const added = context.activity.membersAdded ?? [];
+  // Teams and the Playground may announce the bot and the user separately: welcome once per chat.
+  app.conversationUpdate('membersAdded', async (context, state) => {
     const personal = (context.activity.conversation?.conversationType ?? 'personal') === 'personal';
-    if (personal && added.some((m) => m.id === botId || m.id !== botId)) await deps.bot.welcome(context);
+    if (!personal || state.conversation.welcomed) return;
+    state.conversation.welcomed = true;
+    await deps.bot.welcome(context);
   });
 
   app.activity(ActivityTypes.Message, async (context, state) => {

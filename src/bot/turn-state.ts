@@ -6,6 +6,7 @@ import type { CaseFile } from '../domain/case-file';
 export interface ConversationData extends DefaultConversationState {
   dialogState?: DialogState;
   caseFile?: CaseFile;
+  welcomed?: boolean;
 }
 
 /** The bot's turn state (teams-ai), typed. */

@@ -93,6 +93,7 @@ export class TriageDialog extends Dialog<TriageOptions> {
       await sendNotice(dc.context, "I didn't catch that", 'Please pick one of the answers on the card below, or type "start over" or "help".');
       return this.ask(dc, state.pending);
     }
+    if (input.kind === 'none' && state.pending) return this.ask(dc, state.pending); // after a refused answer: show the question again
     if (input.kind === 'fix-result') {
       await sendNotice(dc.context, 'That button is from an older card', "We're still working out the cause. Please answer the question below first.");
       return state.pending ? this.ask(dc, state.pending) : this.advance(dc);
