@@ -20,7 +20,7 @@ const intInRange = (min: number, max: number, fallback: number) =>
     .optional()
     .transform((v, ctx) => {
       if (v === undefined || v.trim() === '') return fallback;
-      const n = Number(v);
+      const n = /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
       if (!Number.isInteger(n) || n < min || n > max) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a whole number from ${min} to ${max}, got "${v}"` });
         return z.NEVER;
@@ -28,16 +28,19 @@ const intInRange = (min: number, max: number, fallback: number) =>
       return n;
     });
 
+/** Treats a blank value (an App Service setting or .env line left empty) as not set. */
+const blankAsUnset = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
 const schema = z.object({
   PORT: intInRange(0, 65535, 3978),
   DATA_DIR: optionalText.transform((v) => v ?? './data'),
   BOT_ID: optionalText,
   BOT_PASSWORD: optionalText,
   BOT_TENANT_ID: optionalText,
-  BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).optional(),
+  BOT_TYPE: z.preprocess(blankAsUnset, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).optional()),
   DEMO_TENANT_FILE: optionalText,
   SIGNIN_WINDOW_HOURS: intInRange(1, 720, 48),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z.preprocess(blankAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   HELPDESK_AGENTS: optionalText.transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
   NODE_ENV: optionalText,
 });

@@ -8,9 +8,7 @@ import { buildDemoTenant } from './graph/demo-tenant-data';
 import { DemoTenantDirectory, loadDemoTenantFile } from './graph/demo-tenant-directory';
 import { createLogger } from './logger';
 import { createServer } from './server';
-import { openSqliteDatabase } from './store/sqlite-database';
-import { SqliteBotStorage } from './store/sqlite-bot-storage';
-import { SqliteTicketRepository } from './store/sqlite-ticket-repository';
+import { createSqliteStores } from './store/sqlite-stores';
 
 /** A running bot: its URL and how to stop it. */
 export interface RunningBot {
@@ -34,9 +32,7 @@ function chooseDirectory(config: Config): DirectoryPort {
 /** Composition root: builds every part from the config and starts the HTTP server. */
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const log = createLogger(config.logLevel);
-  const db = openSqliteDatabase(config.dataDir);
-  const storage = new SqliteBotStorage(db);
-  const tickets = new SqliteTicketRepository(db);
+  const stores = createSqliteStores(config.dataDir);
   const directory = chooseDirectory(config);
   const adapter = new TeamsAdapter({
     MicrosoftAppId: config.bot.appId,
@@ -44,16 +40,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     MicrosoftAppTenantId: config.bot.tenantId,
     MicrosoftAppType: config.bot.type,
   });
-  const bot = new HelpdeskBot({ directory, tickets, log, clock: options.clock });
-  const app = createBotApplication({ adapter, storage, bot, botAppId: config.bot.appId, log });
+  const bot = new HelpdeskBot({ directory, tickets: stores.tickets, log, clock: options.clock });
+  const app = createBotApplication({ adapter, storage: stores.botStorage, bot, botAppId: config.bot.appId, log });
   const server = createServer({
     adapter,
     app,
     log,
-    ready: async () => {
-      db.prepare('SELECT 1').get();
-      return { ok: true };
-    },
+    ready: () => stores.ready(),
   });
   await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -73,7 +66,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     port,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      db.close();
+      await stores.close();
     },
   };
 }

@@ -2,6 +2,7 @@ import type { TeamsAdapter } from '@microsoft/teams-ai';
 import restify from 'restify';
 import type { Application } from '@microsoft/teams-ai';
 import type { HelpdeskTurnState } from './bot/turn-state';
+import { ConversationLock } from './bot/conversation-lock';
 
 /** What `/readyz` asks: can the stores be reached? */
 export type ReadinessCheck = () => Promise<{ ok: boolean; detail?: string }>;
@@ -15,12 +16,13 @@ export interface ServerLogger {
 /** The HTTP server: Bot Framework messages, liveness and readiness. */
 export function createServer(deps: { adapter: TeamsAdapter; app: Application<HelpdeskTurnState>; ready: ReadinessCheck; log: ServerLogger }): restify.Server {
   const server = restify.createServer({ name: 'signin-helpdesk-bot', handleUncaughtExceptions: false });
+  const lock = new ConversationLock();
   server.use(restify.plugins.bodyParser({ maxBodySize: 1_000_000, mapParams: false }));
 
   server.post('/api/messages', async (req, res) => {
     try {
       await deps.adapter.process(req, res, async (context) => {
-        await deps.app.run(context);
+        await lock.run(context.activity.conversation?.id ?? '', () => deps.app.run(context));
       });
     } catch (error) {
       deps.log.error({ err: (error as Error).message }, 'message processing failed');

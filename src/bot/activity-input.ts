@@ -10,7 +10,7 @@ export type CardAction =
   | { verb: typeof Verbs.triageAnswer; questionId: keyof typeof QUESTIONS; answer: string }
   | { verb: typeof Verbs.fixResult; causeId: string; stepId: string; result: (typeof FIX_RESULTS)[number] }
   | { verb: typeof Verbs.ticketCreate; causeId?: string; details?: string }
-  | { verb: typeof Verbs.ticketStatus | typeof Verbs.ticketWithdraw | typeof Verbs.ticketClaim | typeof Verbs.ticketReopen | typeof Verbs.ticketRefresh | typeof Verbs.ticketHandBack; ticketId: string }
+  | { verb: typeof Verbs.ticketStatus | typeof Verbs.ticketWithdraw | typeof Verbs.ticketNotFixed | typeof Verbs.ticketClaim | typeof Verbs.ticketReopen | typeof Verbs.ticketRefresh | typeof Verbs.ticketHandBack; ticketId: string }
   | { verb: typeof Verbs.ticketRate; ticketId: string; rating: number; comment?: string }
   | { verb: typeof Verbs.ticketAddDetails; ticketId: string; text: string }
   | { verb: typeof Verbs.ticketTransfer; ticketId: string; toAgent: string; note?: string }
@@ -18,7 +18,8 @@ export type CardAction =
   | { verb: typeof Verbs.ticketResolve; ticketId: string; note?: string }
   | { verb: typeof Verbs.ticketSendFix; ticketId: string; causeId: string; stepId?: string }
   | { verb: typeof Verbs.triageStart | typeof Verbs.triageRestart | typeof Verbs.helpShow }
-  | { verb: typeof Verbs.triageRate; causeId?: string; rating: number };
+  | { verb: typeof Verbs.triageRate; causeId?: string; rating: number }
+  | { verb: typeof Verbs.fixStart; causeId: import('../domain/causes').CauseId };
 
 /** What one activity asks of the bot. */
 export type BotInput =
@@ -43,6 +44,7 @@ const schemas: Partial<Record<Verb, z.ZodTypeAny>> = {
   [Verbs.ticketCreate]: z.object({ causeId: optionalText(64), details: optionalText(2000) }),
   [Verbs.ticketStatus]: z.object({ ticketId }),
   [Verbs.ticketWithdraw]: z.object({ ticketId }),
+  [Verbs.ticketNotFixed]: z.object({ ticketId }),
   [Verbs.ticketRefresh]: z.object({ ticketId }),
   [Verbs.ticketClaim]: z.object({ ticketId }),
   [Verbs.ticketReopen]: z.object({ ticketId }),
@@ -55,11 +57,12 @@ const schemas: Partial<Record<Verb, z.ZodTypeAny>> = {
   [Verbs.ticketResolve]: z.object({ ticketId, note: optionalText(2000) }),
   [Verbs.ticketSendFix]: z.object({ ticketId, causeId: text(64), stepId: optionalText(64) }),
   [Verbs.triageRate]: z.object({ causeId: optionalText(64), rating }),
+  [Verbs.fixStart]: z.object({ causeId: z.string().refine(isCauseId, 'is not a cause I know') }),
 };
 
 /** Explains a zod failure in one line for the employee. */
 function describe(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'data'} ${i.message.toLowerCase()}`).join('; ');
+  return error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ');
 }
 
 /** Validates card action data against its verb's contract shape. */

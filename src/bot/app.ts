@@ -43,7 +43,13 @@ export function createBotApplication(deps: { adapter: TeamsAdapter; storage: Sto
 
   deps.adapter.onTurnError = async (context: TurnContext, error: Error) => {
     deps.log.error({ err: error.message, stack: error.stack, activityType: context.activity.type }, 'turn failed');
-    const storageProblem = /SQLITE_FULL|SQLITE_IOERR|ENOSPC|disk|storage|eTag/i.test(error.message);
+    if (/eTag conflict/i.test(error.message)) {
+      // Another instance handled a turn of this conversation at the same moment; its answer stands.
+      deps.log.warn({ conversation: context.activity.conversation?.id }, 'concurrent turn lost the state race');
+      await sendNotice(context, 'I was still busy with your previous message', 'Please use the newest card, or say it again.').catch(() => undefined);
+      return;
+    }
+    const storageProblem = /SQLITE_FULL|SQLITE_IOERR|SQLITE_READONLY|ENOSPC|disk|storage/i.test(error.message);
     try {
       await sendNotice(
         context,

@@ -23,15 +23,11 @@ import { isCauseId, type CauseId } from '../domain/causes';
 import type { DirectoryPort } from '../domain/directory';
 import { classifyMessage, type Command } from '../domain/message-parser';
 import { getPlaybook } from '../domain/playbooks';
+import { addDetails, employeeMessage, isLiveHandoff, rateTicket, reopenTicket, withdrawTicket, type Transition } from '../domain/handoff';
+import type { TicketChange, TicketEvents } from '../domain/ticket-events';
 import { draftTicket, isOpen, TicketConflictError, type Person, type Ticket, type TicketRepository } from '../domain/tickets';
 import { readActivity, type BotInput, type CardAction } from './activity-input';
 import type { HelpdeskTurnState } from './turn-state';
-
-/** Hooks the hand-off side plugs into (channel posting, notifications). */
-export interface TicketEvents {
-  ticketCreated(ticket: Ticket): Promise<void>;
-  ticketChanged(ticket: Ticket, change: string): Promise<void>;
-}
 
 /** What the bot needs; built once in src/index.ts. */
 export interface HelpdeskBotDeps {
@@ -114,6 +110,7 @@ export class HelpdeskBot {
       await sendNotice(context, 'That was a long message', `I read the first ${input.text.length.toLocaleString('en-US')} characters. If something important came later, send it as a shorter message.`);
     }
     const intent = classifyMessage(input.text);
+    if (intent.kind !== 'command' && (await this.relayToAgent(context, turn, input.text))) return undefined;
     switch (intent.kind) {
       case 'problem':
         await this.startTriage(dc, turn, state, { text: input.text });
@@ -213,26 +210,18 @@ export class HelpdeskBot {
       case Verbs.ticketRefresh:
         return this.showTicket(context, turn, action.ticketId);
       case Verbs.ticketRate:
-        return this.changeOwnTicket(context, turn, action.ticketId, (t, me) => {
-          if (t.status !== 'resolved') return 'You can rate the ticket once it is resolved.';
-          t.rating = action.rating;
-          t.ratingComment = action.comment;
-          t.history.push({ at: turn.now.toISOString(), actor: me, action: `rated it ${action.rating}/5`, note: action.comment });
-          return undefined;
-        }, 'rated');
+        return this.changeOwnTicket(context, turn, action.ticketId, (t, me) => rateTicket(t, me, action.rating, action.comment, turn.now), (me) => ({ kind: 'rated', actor: me, rating: action.rating, comment: action.comment }));
       case Verbs.ticketWithdraw:
-        return this.changeOwnTicket(context, turn, action.ticketId, (t, me) => {
-          if (!isOpen(t)) return `Ticket ${t.id} is already ${t.status}.`;
-          t.status = 'withdrawn';
-          t.history.push({ at: turn.now.toISOString(), actor: me, action: 'withdrew the ticket' });
-          return undefined;
-        }, 'withdrawn');
+        return this.changeOwnTicket(context, turn, action.ticketId, (t, me) => withdrawTicket(t, me, turn.now), (me) => ({ kind: 'withdrawn', actor: me }));
       case Verbs.ticketAddDetails:
-        return this.changeOwnTicket(context, turn, action.ticketId, (t, me) => {
-          if (!isOpen(t)) return `Ticket ${t.id} is ${t.status}; open a new one if the problem is back.`;
-          t.history.push({ at: turn.now.toISOString(), actor: me, action: 'added details', note: action.text });
-          return undefined;
-        }, 'details');
+        return this.changeOwnTicket(context, turn, action.ticketId, (t, me) => addDetails(t, me, action.text, turn.now), (me) => ({ kind: 'details-added', actor: me, text: action.text }));
+      case Verbs.ticketNotFixed:
+        // The employee's "It's not fixed" on the resolution card; agents reopen with ticket.reopen.
+        return this.changeOwnTicket(context, turn, action.ticketId, (t, me) => reopenTicket(t, me, turn.now, 'The employee says it is not fixed.'), (me) => ({ kind: 'reopened', actor: me, byEmployee: true }));
+      case Verbs.fixStart:
+        await dc.cancelAllDialogs();
+        await dc.beginDialog(FIX_WALKTHROUGH_DIALOG, { causeId: action.causeId });
+        return undefined;
       default:
         await sendNotice(context, 'Only help desk agents can do that', 'That action is for the help desk team, in their channel.', 'attention');
         this.deps.log.warn({ verb: action.verb, user: turn.userId }, 'agent action refused in a personal chat');
@@ -282,7 +271,7 @@ export class HelpdeskBot {
     this.deps.log.info({ ticketId: ticket.id, causeId }, 'ticket created');
     await sendCard(context, renderTicketCard(presentTicket(ticket, turn.timeZone)), `Ticket ${ticket.id} is open. A person from the help desk will pick it up and reply here.`);
     void state;
-    await this.deps.events?.ticketCreated(ticket).catch((error: Error) => this.deps.log.error({ err: error.message, ticketId: ticket.id }, 'ticket hand-off hook failed'));
+    await this.emit(ticket, { kind: 'created' });
   }
 
   private async loadOwnTicket(context: TurnContext, turn: TurnData, ticketId: string): Promise<Ticket | undefined> {
@@ -310,21 +299,27 @@ export class HelpdeskBot {
     return card;
   }
 
-  private async changeOwnTicket(context: TurnContext, turn: TurnData, ticketId: string, change: (t: Ticket, me: Person) => string | undefined, what: string): Promise<AdaptiveCard | undefined> {
+  private async changeOwnTicket(
+    context: TurnContext,
+    turn: TurnData,
+    ticketId: string,
+    change: (t: Ticket, me: Person) => Transition,
+    describe: (me: Person) => TicketChange,
+  ): Promise<AdaptiveCard | undefined> {
+    const me = this.requester(context, turn);
     for (let attempt = 0; attempt < 3; attempt++) {
       const ticket = await this.loadOwnTicket(context, turn, ticketId);
       if (!ticket) return undefined;
-      const refusal = change(ticket, this.requester(context, turn));
-      if (refusal) {
-        await sendNotice(context, `Ticket ${ticket.id}`, refusal);
+      const result = change(ticket, me);
+      if (!result.ok) {
+        await sendNotice(context, `Ticket ${ticket.id}`, result.reason);
         return undefined;
       }
-      ticket.updatedAt = turn.now.toISOString();
       try {
-        const saved = await this.deps.tickets.update(ticket);
+        const saved = await this.deps.tickets.update(result.ticket);
         const card = renderTicketCard(presentTicket(saved, turn.timeZone));
         await sendCard(context, card, `Ticket ${saved.id} updated.`);
-        await this.deps.events?.ticketChanged(saved, what).catch((error: Error) => this.deps.log.error({ err: error.message }, 'ticket change hook failed'));
+        await this.emit(saved, describe(me));
         return card;
       } catch (error) {
         if (error instanceof TicketConflictError) continue;
@@ -335,6 +330,39 @@ export class HelpdeskBot {
     }
     await sendNotice(context, 'The ticket is busy', 'Someone else is updating it right now; please try again.', 'attention');
     return undefined;
+  }
+
+  /** Tells the hand-off side about a saved change; a failure there is logged, never shown as the employee's problem. */
+  private async emit(ticket: Ticket, change: TicketChange): Promise<void> {
+    await this.deps.events?.ticketChanged(ticket, change).catch((error: Error) => this.deps.log.error({ err: error.message, ticketId: ticket.id, change: change.kind }, 'ticket event hook failed'));
+  }
+
+  /**
+   * While a person has the employee's ticket, their messages go to that person, not to triage.
+   * Returns true when the message was relayed.
+   */
+  private async relayToAgent(context: TurnContext, turn: TurnData, text: string): Promise<boolean> {
+    const ticketId = turn.caseFile.ticketId;
+    if (!ticketId) return false;
+    const ticket = await this.deps.tickets.get(ticketId).catch(() => undefined);
+    if (!ticket || !isLiveHandoff(ticket)) return false;
+    const me = this.requester(context, turn);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const current = attempt === 0 ? ticket : await this.deps.tickets.get(ticketId);
+      if (!current) return false;
+      const result = employeeMessage(current, me, text, turn.now);
+      if (!result.ok) return false;
+      try {
+        const saved = await this.deps.tickets.update(result.ticket);
+        await this.emit(saved, { kind: 'employee-replied', actor: me, text });
+        await sendNotice(context, `Sent to ${saved.assignee?.name ?? 'the help desk'}`, `Your message was added to ticket ${saved.id}. You'll see the reply here.`);
+        return true;
+      } catch (error) {
+        if (error instanceof TicketConflictError) continue;
+        throw error;
+      }
+    }
+    return false;
   }
 
   private async showMyTickets(context: TurnContext, turn: TurnData): Promise<void> {

@@ -135,3 +135,103 @@ export interface MessageCardModel {
   text: string;
   tone: 'default' | 'attention' | 'good';
 }
+
+/** The ticket as agents see it in the help desk channel (Universal Actions, `Action.Execute`). */
+export interface AgentTicketCardModel {
+  ticketId: string;
+  /** Machine status (e.g. `open`); shown through `statusLabel`. */
+  status: string;
+  statusLabel: string;
+  requesterName: string;
+  requesterUpn?: string;
+  causeTitle: string;
+  /** 0–100. */
+  confidencePercent: number;
+  /** Already formatted dates. */
+  openedAt: string;
+  updatedAt: string;
+  /** No assignee shows "Nobody yet". */
+  assigneeName?: string;
+  /** Evidence lines from the diagnosis. */
+  evidence: string[];
+  /** The sign-in events that matter, one line each. */
+  keyEvents: string[];
+  /** The employee's triage answers. */
+  answers: Array<{ question: string; answer: string }>;
+  stepsTried: Array<{ title: string; outcome: string }>;
+  /** What the employee wrote when opening the ticket or adding details. */
+  details?: string;
+  /** E.g. "I couldn't read the sign-in logs: …". */
+  lookupNote?: string;
+  /** Oldest first; the card shows the last few lines behind "Transcript". */
+  transcript: Array<{ when: string; who: string; text: string }>;
+  /** Oldest first; the card shows the most recent few, newest first. */
+  history: Array<{ when: string; text: string }>;
+  /** Transfer targets (`id` is the agent's aadObjectId); empty: the agent types an object ID. */
+  agents: Array<{ id: string; name: string }>;
+  /** Causes an agent can send the fix for (contract cause ids); empty: no "Send fix". */
+  causes: Array<{ id: string; title: string }>;
+  /** Open tickets get the agent actions; closed ones only "Reopen". */
+  isOpen: boolean;
+  isClaimed: boolean;
+  /** The employee's rating (1–5), once given. */
+  rating?: number;
+}
+
+/** Several employees report the same signal in a short window: a possible tenant-wide problem. */
+export interface IncidentCardModel {
+  title: string;
+  summary: string;
+  causeTitle: string;
+  /** The shared signal, e.g. "53003 · Require compliant device for SharePoint". */
+  signature: string;
+  count: number;
+  windowMinutes: number;
+  /** The linked tickets; the card offers "Open" for the first few. */
+  tickets: Array<{ ticketId: string; requesterName: string; when: string }>;
+  /** Affected employees who have no ticket. */
+  employees: string[];
+}
+
+/** Shown to the employee when an agent resolves their ticket; asks for a rating. */
+export interface TicketResolvedCardModel {
+  ticketId: string;
+  agentName: string;
+  /** The agent's resolution note. */
+  note?: string;
+  causeTitle: string;
+}
+
+/** An agent's `lookup <UPN>`: the diagnosis for someone else, read-only. */
+export interface LookupResultCardModel {
+  upn: string;
+  displayName?: string;
+  causeTitle: string;
+  causeId: string;
+  /** 0–100. */
+  confidencePercent: number;
+  findings: Array<{ text: string; supports: boolean }>;
+  events: Array<{ when: string; app: string; outcome: string; reason: string; policy?: string }>;
+  eventsSummary: string;
+  /** E.g. "Looked up by Kari Nordmann at 21 Nov 2026, 11:05 — recorded in the audit log". */
+  auditNote: string;
+  lookupNote?: string;
+}
+
+/** The `tickets` command in the help desk channel. */
+export interface TicketListCardModel {
+  title: string;
+  tickets: Array<{
+    ticketId: string;
+    status: string;
+    statusLabel: string;
+    /** Already formatted, e.g. "2 h". */
+    age: string;
+    requesterName: string;
+    causeTitle: string;
+    /** No assignee shows "Nobody yet". */
+    assigneeName?: string;
+  }>;
+  /** Shown when there are no tickets. */
+  emptyText: string;
+}

@@ -123,6 +123,11 @@ function readEvidence(ev: EvidenceAnalysis, answers: Answers, f: FindingList): v
       f.add('stale-credentials', -2, 'Entra does not show your password change yet, so the saved one is not the problem.', 'directory');
     }
     if (ev.oneDriveFailures.some((x) => x.code === 50126)) f.add('password-sync-delay', 2, 'Your account is synced from on-premises Active Directory and Entra rejects the password.', 'directory');
+    if (ev.oneDriveFailures.some((x) => x.code === 50126) && !ev.passwordChangedRecently && answers['password-changed'] === undefined) {
+      // A synced account refusing the password with no change recorded in Entra: whether the employee changed it decides between the two.
+      f.add('stale-credentials', -2.5, 'Entra shows no recent password change for your synced account, so a change may not have arrived yet.', 'directory');
+      f.add('password-sync-delay', 1, 'A password change made on-premises may not have reached Entra yet.', 'directory');
+    }
   } else {
     f.add('password-sync-delay', -3, 'Your account is cloud-only, so there is no on-premises password to sync.', 'directory');
   }

@@ -142,7 +142,8 @@ export function analyzeEvidence(snapshot: EvidenceSnapshot, now: Date): Evidence
     licence: licenceState(snapshot),
     accountCreatedRecently: Number.isFinite(created) && now.getTime() - created <= NEW_ACCOUNT_DAYS * DAY,
     failedPolicies,
-    deviceNonCompliant: oneDriveFailures.some((f) => f.event.deviceDetail?.isCompliant === false),
+    // Graph reports isCompliant false for any device Entra does not know, so only a known (managed or joined) device counts.
+    deviceNonCompliant: oneDriveFailures.some((f) => f.event.deviceDetail?.isCompliant === false && (f.event.deviceDetail.isManaged === true || Boolean(f.event.deviceDetail.trustType))),
     deviceTrustMissing: ownsCompanyDevice && oneDriveFailures.some((f) => !f.event.deviceDetail?.trustType),
     ownsCompanyDevice,
     eventsRead: inWindow.length,

@@ -19,6 +19,9 @@ export interface ParsedFacts {
   proxy: boolean;
 }
 
+/** Words that deny what follows ("didn't", "was not", "never"), after apostrophes are normalised. */
+const NEGATION = "(?:didn't|did not|haven't|have not|hasn't|has not|wasn't|was not|weren't|were not|isn't|is not|aren't|are not|don't|do not|doesn't|does not|won't|will not|can't|cannot|never|not)";
+
 /** Longest message the bot reads; anything longer is cut, and the employee is told. */
 export const MAX_MESSAGE_LENGTH = 4000;
 
@@ -36,6 +39,7 @@ const COMMAND_WORDS: readonly Command[] = ['start over', 'help', 'my tickets', '
 /** Removes Teams mention markup (`<at>Bot</at>`) and folds white space. */
 export function normaliseText(text: string): string {
   return text
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
     .replace(/<at>[^<]*<\/at>/gi, ' ')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&nbsp;/g, ' ')
@@ -81,9 +85,9 @@ export function extractFacts(raw: string): ParsedFacts {
     answers['error-message'] = 'credentials';
   }
 
-  if (/\b(changed|reset|new|updated|expired and changed)\b[^.]{0,30}\bpassword\b|\bpassword\b[^.]{0,30}\b(changed|reset|change|updated)\b/.test(text) && !/\b(didn'?t|did not|haven'?t|have not|never)\b[^.]{0,20}\b(change|reset)/.test(text)) {
-    answers['password-changed'] = 'yes';
-  }
+  const mentionsChange = /\b(change|changed|reset|new|updated)\b[^.]{0,30}\bpassword\b|\bpassword\b[^.]{0,30}\b(changed|reset|change|updated)\b/.test(text);
+  const deniesChange = new RegExp(`\\b${NEGATION}\\b[^.]{0,25}\\b(change|changed|reset)\\b`).test(text);
+  if (mentionsChange) answers['password-changed'] = deniesChange ? 'no' : 'yes';
 
   if (/\bvpn\b|globalprotect|anyconnect|forticlient|zscaler private access/.test(text)) answers.network = 'vpn';
   else if (/\b(at|from|working from) home\b|home (wi-?fi|network)|hotel|coffee shop|public wi-?fi/.test(text)) answers.network = 'home';
@@ -92,17 +96,17 @@ export function extractFacts(raw: string): ParsedFacts {
   if (/\b(my own|personal|private|home) (pc|laptop|computer|device|mac)\b/.test(text)) answers['device-type'] = 'personal';
   else if (/\b(company|work|corporate|managed) (pc|laptop|computer|device)\b/.test(text)) answers['device-type'] = 'company';
 
-  if (/\b(colleagues?|co-?workers|everyone|everybody|whole (team|office|department)|others? (too|as well|also)|other people|my team)\b/.test(text) && !/\bonly me\b|\bjust me\b/.test(text)) {
-    answers['others-affected'] = 'yes';
-  } else if (/\b(only me|just me|nobody else|no one else)\b/.test(text)) {
-    answers['others-affected'] = 'no';
-  }
+  const onlyMe = /\b(only me|just me|nobody else|no one else|everyone else is (fine|ok)|others are (fine|ok))\b/.test(text);
+  const othersDenied = new RegExp(`\\b(colleagues?|co-?workers|others?|team)\\b[^.]{0,20}\\b${NEGATION}\\b`).test(text);
+  if (onlyMe || othersDenied) answers['others-affected'] = 'no';
+  else if (/\b(colleagues?|co-?workers|everyone|everybody|whole (team|office|department)|others? (too|as well|also)|other people|my team)\b/.test(text)) answers['others-affected'] = 'yes';
 
   if (/\b(web|browser|office\.com|online)\b[^.]{0,30}\b(works?|fine|ok|opens?)\b/.test(text) && !/\b(web|browser)\b[^.]{0,30}\b(doesn'?t|does not|fails?|not working)\b/.test(text)) {
     answers['web-works'] = 'yes';
   }
 
-  if (/\b(outlook|teams)\b[^.]{0,40}\b(works?|fine|ok)\b/.test(text)) answers['other-apps'] = 'yes';
+  if (new RegExp(`\\b(outlook|teams)\\b[^.,]{0,25}(\\b${NEGATION}\\s+(work|sign|connect|open|load)|\\bfails?\\b|\\bbroken\\b)`).test(text)) answers['other-apps'] = 'no';
+  else if (/\b(outlook|teams)\b[^.]{0,40}\b(works?|fine|ok)\b/.test(text)) answers['other-apps'] = 'yes';
 
   const proxy = /\bproxy\b/.test(text);
   return { answers, proxy };

@@ -44,11 +44,14 @@ export function selectNextQuestion(input: DiagnosisInput, asked: readonly Questi
   if (diagnosis.clear || asked.length >= MAX_QUESTIONS) return { diagnosis };
   const known = { ...inferAnswers(input.evidence), ...input.answers };
 
+  const plausible = new Set(diagnosis.ranked.filter((r) => r.score > 0 || r.causeId === diagnosis.leading).map((r) => r.causeId));
+  plausible.add(diagnosis.leading);
   let best: { question: QuestionId; leaders: number; clears: number; rank: number } | undefined;
   TIE_BREAK.forEach((questionId, rank) => {
     if (known[questionId] !== undefined || asked.includes(questionId)) return;
     const outcomes = decisiveAnswers(questionId).map((answer) => diagnose({ ...input, answers: { ...input.answers, [questionId]: answer } }));
-    const leaders = new Set(outcomes.map((o) => o.leading));
+    // Count only outcomes that are already plausible: an answer that could crown a cause the evidence speaks against is unlikely.
+    const leaders = new Set(outcomes.map((o) => o.leading).filter((c) => plausible.has(c)));
     const changes = outcomes.some((o) => o.leading !== diagnosis.leading || o.clear !== diagnosis.clear);
     if (!changes) return;
     const clears = outcomes.filter((o) => o.clear).length;

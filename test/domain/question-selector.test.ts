@@ -191,7 +191,7 @@ describe('question selector', () => {
     // both; `password-changed = yes` flips the leader to password-sync-delay), but diagnose() already calls stale-credentials
     // clear (5 + 1 + 0.5 against 2), so selectNextQuestion stops without asking and password-sync-delay is only reachable
     // when the employee volunteers the password change in the first message.
-    it.skip('when a hybrid user fails with 50126 and Entra shows no recent password change, then password-changed is asked before concluding', () => {
+    it('when a hybrid user fails with 50126 and Entra shows no recent password change, then password-changed is asked before concluding', () => {
       const evidence = makeEvidence({ device: { trustType: 'ServerAd' }, user: { onPremisesSyncEnabled: true, passwordChangedHoursAgo: 60 * 24 }, oneDrive: [{ hoursAgo: 30 }, ...failures(50126)] });
       assert.equal(diagnose({ answers: { 'password-changed': 'yes' }, evidence }).leading, 'password-sync-delay');
       const next = selectNextQuestion({ answers: {}, evidence }, []);

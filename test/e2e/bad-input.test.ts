@@ -19,7 +19,7 @@ function noticeText(replies: Json[]): string {
 describe('e2e: bad input gets a clear reply and the bot keeps working', () => {
   const h = new BotHarness();
   const stale = SCENARIOS.find((s) => s.causeId === 'stale-credentials')!;
-  const blocked = SCENARIOS.find((s) => s.causeId === 'network-blocked')!;
+  const unknown = SCENARIOS.find((s) => s.causeId === 'unknown')!;
   before(() => h.start({}, buildScenarioTenant(new Date())));
   after(() => h.stop());
 
@@ -49,8 +49,8 @@ describe('e2e: bad input gets a clear reply and the bot keeps working', () => {
   });
 
   it('when triage.answer names an answer id that is not in the list, then the bot names the problem and the triage goes on', async () => {
-    const chat = h.chat({ aadObjectId: blocked.userId });
-    const first = await chat.say('OneDrive sign-in problem');
+    const chat = h.chat({ aadObjectId: unknown.userId });
+    const first = await chat.say(unknown.firstMessage);
     const question = findAction(first, 'triage.answer');
     assert.ok(question, allText(first));
     const questionId = String(question.questionId);
@@ -58,6 +58,7 @@ describe('e2e: bad input gets a clear reply and the bot keeps working', () => {
     const text = noticeText(replies);
     assert.match(text, /"purple" is not one of the answers/);
     assert.ok(text.includes(QUESTIONS[questionId as keyof typeof QUESTIONS].text), text);
+    assert.ok(findAction(replies, 'triage.answer', { questionId }), `the pending question is not shown again: ${allText(replies).slice(0, 300)}`);
 
     // The pending question can still be answered.
     const answer = QUESTIONS[questionId as keyof typeof QUESTIONS].answers[0]!.id;
@@ -67,10 +68,11 @@ describe('e2e: bad input gets a clear reply and the bot keeps working', () => {
   });
 
   it('when triage.answer names a questionId that is not in the list, then the bot says it is not one of its questions', async () => {
-    const chat = h.chat({ aadObjectId: blocked.userId });
-    await chat.say('OneDrive sign-in problem');
+    const chat = h.chat({ aadObjectId: unknown.userId });
+    await chat.say(unknown.firstMessage);
     const replies = await chat.submit({ verb: 'triage.answer', questionId: 'favourite-colour', answer: 'yes' });
     assert.match(noticeText(replies), /"favourite-colour" is not one of my questions/);
+    assert.ok(findAction(replies, 'triage.answer'), `the pending question is not shown again: ${allText(replies).slice(0, 300)}`);
     await assertStillWorks(chat);
   });
 
@@ -150,7 +152,7 @@ describe('e2e: bad input gets a clear reply and the bot keeps working', () => {
 
   // BUG: src/bot/activity-input.ts describe() lower-cases every zod message, so the example id
   // "HD-000042" from the ticketId regex message reaches the employee as "hd-000042".
-  it.skip('when ticket.status carries a bad ticketId, then the example id is shown as tickets are written (HD-000042)', async () => {
+  it('when ticket.status carries a bad ticketId, then the example id is shown as tickets are written (HD-000042)', async () => {
     const chat = h.chat({ aadObjectId: stale.userId });
     const replies = await chat.submit({ verb: 'ticket.status', ticketId: 'TICKET-42' });
     assert.match(noticeText(replies), /HD-000042/);

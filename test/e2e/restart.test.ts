@@ -24,7 +24,7 @@ function stepIdIn(replies: Json[]): string | undefined {
 
 describe('e2e: a restart mid-conversation resumes where it was', () => {
   const h = new BotHarness();
-  const blocked = SCENARIOS.find((s) => s.causeId === 'network-blocked')!;
+  const unknown = SCENARIOS.find((s) => s.causeId === 'unknown')!;
   const stale = SCENARIOS.find((s) => s.causeId === 'stale-credentials')!;
   before(() => h.start({}, buildScenarioTenant(new Date())));
   after(() => h.stop());
@@ -38,37 +38,36 @@ describe('e2e: a restart mid-conversation resumes where it was', () => {
   };
 
   it('when the bot restarts while a question is pending, then answering it continues to the diagnosis without repeating earlier questions', async () => {
-    const chat = h.chat({ aadObjectId: blocked.userId, name: 'Lena Fischer' });
-    // The scenario's first message minus its facts ("I'm on the VPN"), so questions are asked.
+    // The "unknown" scenario rules every cause out, so it asks several questions; its first message carries no facts.
+    const chat = h.chat({ aadObjectId: unknown.userId, name: 'Rosa Jimenez' });
+    const answerFor = (questionId: string): string => unknown.answers[questionId] ?? 'not-sure';
     const asked: string[] = [];
-    let replies = await chat.say('OneDrive sign-in problem');
+    let replies = await chat.say(unknown.firstMessage);
     const first = questionIn(replies);
     assert.ok(first, allText(replies));
     asked.push(first);
-    const answerFor = (questionId: string): string => blocked.answers[questionId] ?? (questionId === 'error-code' ? '0x8004de40' : 'not-sure');
 
-    // Answer the first question; a second one is pending when the bot restarts.
+    // Answer the first question; the second one is pending when the bot restarts.
     replies = await chat.submit({ verb: 'triage.answer', questionId: first, answer: answerFor(first) });
     const pending = questionIn(replies);
-    assert.ok(pending, `expected a second question before the restart: ${allText(replies)}`);
+    assert.ok(pending, `expected a second question before the restart: ${allText(replies).slice(0, 300)}`);
     assert.notEqual(pending, first);
     asked.push(pending);
 
     await restart();
 
-    for (let turn = 0; turn < 8; turn++) {
+    for (let turn = 0; turn < 10; turn++) {
       const questionId = asked.at(-1)!;
       replies = await chat.submit({ verb: 'triage.answer', questionId, answer: answerFor(questionId) });
-      assert.doesNotMatch(allText(replies), /older card|didn't catch|start over/i, allText(replies));
+      assert.doesNotMatch(allText(replies), /older card|didn't catch|start over|went wrong/i, allText(replies));
       const next = questionIn(replies);
       if (!next) break;
       assert.ok(!asked.includes(next), `"${next}" was asked again after the restart (asked before: ${asked.join(', ')})`);
       asked.push(next);
     }
-    const diagnosis = diagnosisCardIn(replies);
-    assert.ok(diagnosis, `no diagnosis after the restart: ${allText(replies)}`);
-    assert.ok(findAction(replies, 'ticket.create', { causeId: 'network-blocked' }), allText(replies));
-    assert.equal(stepIdIn(replies), getPlaybook('network-blocked').steps[0]!.id);
+    assert.ok(diagnosisCardIn(replies), `no diagnosis after the restart: ${allText(replies).slice(0, 300)}`);
+    assert.ok(findAction(replies, 'ticket.create', { causeId: unknown.causeId }), allText(replies).slice(0, 300));
+    assert.equal(stepIdIn(replies), getPlaybook(unknown.causeId).steps[0]!.id);
   });
 
   it('when the bot restarts mid-walkthrough, then fix.result for the current step still advances', async () => {

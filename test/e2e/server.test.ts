@@ -55,6 +55,14 @@ describe('e2e: the server and the conversation basics', () => {
     assert.ok(findAction(replies, 'triage.start'));
   });
 
+  it('when Teams announces the bot and then the user in the same chat, then the welcome card is sent once', async () => {
+    const chat = h.chat({ aadObjectId: unknown.userId, name: 'Rosa Jimenez' });
+    const first = await chat.send({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'Helpdesk' }] });
+    const second = await chat.send({ type: 'conversationUpdate', membersAdded: [{ id: `29:${unknown.userId}`, name: 'Rosa Jimenez' }] });
+    assert.equal(cardsOf(first).length, 1);
+    assert.equal(cardsOf(second).length, 0, allText(second));
+  });
+
   it('when the welcome card\'s triage.start is pressed, then the first question is asked', async () => {
     const chat = h.chat({ aadObjectId: unknown.userId });
     const replies = await chat.submit({ verb: 'triage.start' });

@@ -115,6 +115,31 @@ describe('e2e: tickets', () => {
     assert.match(allText(again), /already have a ticket/i);
   });
 
+  // BUG: pressing "Open a ticket" twice in quick succession (both submits in flight at once) opens
+  // two tickets. HelpdeskBot.createTicket (src/bot/helpdesk-bot.ts) de-duplicates with
+  // caseFile.ticketId, which lives in the conversation state and is only saved at the end of the
+  // turn, so the concurrent second turn does not see it and calls tickets.create again. That turn's
+  // state write then loses the eTag race and onTurnError (src/bot/app.ts) shows "I couldn't save our
+  // conversation … storage is full or unavailable". Steps: triage to a diagnosis, then POST two
+  // ticket.create submits concurrently. Expected: one ticket, one ticket card, no error.
+  // Actual: HD-000001 and HD-000002 both created, "my tickets" lists two, plus the storage error card.
+  it('when ticket.create is pressed twice at the same moment, then only one ticket is opened and no error is shown', async () => {
+    const s = scenario('stale-credentials');
+    const chat = h.chat({ aadObjectId: s.userId, name: 'Double Clicker' });
+    const run = await driveTriage(chat, s.firstMessage, s.answers);
+    const create = findAction(run.replies, 'ticket.create')!;
+    const rowsBefore = ticketCount();
+    const before = h.connector.calls.length;
+    await Promise.all([chat.submit(create), chat.submit(create)]);
+    const posted = h.connector.calls
+      .slice(before)
+      .filter((c) => c.conversationId === chat.conversationId && c.body.type === 'message')
+      .map((c) => c.body);
+    assert.equal(ticketCount(), rowsBefore + 1, 'two ticket rows were written');
+    assert.equal(new Set(ticketCardsIn(posted).map(ticketIdOf)).size, 1);
+    assert.doesNotMatch(allText(posted), /couldn't save|went wrong|storage/i);
+  });
+
   it("when another employee asks ticket.status for someone else's ticket, then they are told it can't be found and see nothing of it", async () => {
     const { ticketId } = await openTicket('stale-credentials', 'private note about my account');
     const other = h.chat({ aadObjectId: scenario('password-expired').userId, name: 'Kofi' });
@@ -124,6 +149,10 @@ describe('e2e: tickets', () => {
     assert.match(text, new RegExp(`can't find ticket ${ticketId}`, 'i'));
     assert.doesNotMatch(text, /private note/);
     assert.doesNotMatch(text, new RegExp(getPlaybook('stale-credentials').title));
+
+    // Their "my tickets" does not list it.
+    const theirs = await other.say('my tickets');
+    assert.ok(!ticketCardsIn(theirs).some((c) => ticketIdOf(c) === ticketId), 'the ticket is listed for someone else');
 
     // Nor can they withdraw it.
     const withdraw = await other.submit({ verb: 'ticket.withdraw', ticketId });
@@ -142,6 +171,9 @@ describe('e2e: tickets', () => {
 
     const status = await chat.submit({ verb: 'ticket.status', ticketId });
     assert.equal(statusOf(ticketCardsIn(status)[0]!), 'Withdrawn');
+
+    const again = await chat.submit({ verb: 'ticket.withdraw', ticketId });
+    assert.match(allText(again), /already withdrawn/i);
   });
 
   it("when two employees open tickets, then their ticket numbers differ", async () => {

@@ -1,0 +1,23 @@
+import { openSqliteDatabase } from './sqlite-database';
+import { SqliteBotStorage } from './sqlite-bot-storage';
+import { SqliteOutboxStore, SqliteSettingsStore } from './sqlite-outbox-store';
+import { SqliteTicketRepository } from './sqlite-ticket-repository';
+import type { Stores } from './stores';
+
+/** The embedded backend: one SQLite file under `dataDir`. */
+export function createSqliteStores(dataDir: string): Stores {
+  const db = openSqliteDatabase(dataDir);
+  return {
+    botStorage: new SqliteBotStorage(db),
+    tickets: new SqliteTicketRepository(db),
+    outbox: new SqliteOutboxStore(db),
+    settings: new SqliteSettingsStore(db),
+    ready: async () => {
+      db.prepare('SELECT 1').get();
+      return { ok: true };
+    },
+    close: async () => {
+      db.close();
+    },
+  };
+}
