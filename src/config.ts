@@ -42,6 +42,30 @@ const schema = z.object({
   SIGNIN_WINDOW_HOURS: intInRange(1, 720, 48),
   LOG_LEVEL: z.preprocess(blankAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   HELPDESK_AGENTS: optionalText.transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
+  HELPDESK_CHANNEL_ID: optionalText,
+  HELPDESK_TEAM_ID: optionalText,
+  HELPDESK_SERVICE_URL: optionalText.transform((v) => v ?? 'https://smba.trafficmanager.net/teams/'),
+  WEBHOOK_URL: optionalText.pipe(z.string().url().optional()),
+  WEBHOOK_SECRET: optionalText,
+  OUTBOX_RETRY_BASE_MS: intInRange(10, 600_000, 2000),
+  INCIDENT_THRESHOLD: intInRange(2, 1000, 3),
+  INCIDENT_WINDOW_MINUTES: intInRange(1, 1440, 30),
+  GRAPH_ENABLED: z.preprocess(blankAsUnset, z.enum(['true', 'false']).optional()),
+  GRAPH_TENANT_ID: optionalText,
+  GRAPH_CLIENT_ID: optionalText,
+  GRAPH_CLIENT_SECRET: optionalText,
+  GRAPH_CERTIFICATE_PATH: optionalText,
+  AZURE_CLIENT_ID: optionalText,
+  GRAPH_BASE_URL: optionalText.transform((v) => v ?? 'https://graph.microsoft.com').pipe(z.string().url()),
+  AZURE_AUTHORITY_HOST: optionalText.transform((v) => v ?? 'https://login.microsoftonline.com').pipe(z.string().url()),
+  GRAPH_CACHE_SECONDS: intInRange(0, 3600, 60),
+  GRAPH_TIME_BUDGET_MS: intInRange(500, 60_000, 8000),
+  STORAGE_BACKEND: z.preprocess(blankAsUnset, z.enum(['sqlite', 'azure']).default('sqlite')),
+  AZURE_STORAGE_CONNECTION_STRING: optionalText,
+  AZURE_STORAGE_ACCOUNT_NAME: optionalText,
+  AZURE_STORAGE_BLOB_CONTAINER: optionalText.transform((v) => v ?? 'botstate'),
+  AZURE_STORAGE_TABLE_PREFIX: optionalText.transform((v) => v ?? 'helpdesk'),
+  ALLOW_SQLITE_IN_PRODUCTION: z.preprocess(blankAsUnset, z.enum(['true', 'false']).optional()),
   NODE_ENV: optionalText,
 });
 
@@ -54,6 +78,21 @@ export interface Config {
   signInWindowHours: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   helpdeskAgents: string[];
+  /** The ticket queue channel when set in config rather than by the channel command. */
+  helpdeskChannel?: { channelId: string; teamId?: string; serviceUrl: string };
+  webhook?: { url: string; secret?: string };
+  outboxRetryBaseMs: number;
+  incidents: { threshold: number; windowMinutes: number };
+  /** Microsoft Graph, when configured; otherwise the demo tenant answers lookups. */
+  graph?: {
+    baseUrl: string;
+    authorityHost: string;
+    tenantId?: string;
+    credential: { kind: 'client-secret'; clientId: string; secret: string } | { kind: 'certificate'; clientId: string; certificatePath: string } | { kind: 'managed-identity'; clientId?: string };
+    cacheSeconds: number;
+    timeBudgetMs: number;
+  };
+  storage: { backend: 'sqlite' } | { backend: 'azure'; connectionString?: string; accountName?: string; clientId?: string; blobContainer: string; tablePrefix: string };
   production: boolean;
 }
 
@@ -70,6 +109,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.BOT_PASSWORD && !e.BOT_ID) throw new ConfigError('BOT_ID', 'is required when BOT_PASSWORD is set');
   if (type === 'SingleTenant' && e.BOT_ID && !e.BOT_TENANT_ID) throw new ConfigError('BOT_TENANT_ID', 'is required when BOT_TYPE is SingleTenant');
   if (type !== 'UserAssignedMsi' && e.BOT_ID && !e.BOT_PASSWORD) throw new ConfigError('BOT_PASSWORD', `is required when BOT_ID is set and BOT_TYPE is ${type}`);
+  const production = e.NODE_ENV === 'production';
+  let graph: Config['graph'];
+  const tenantId = e.GRAPH_TENANT_ID ?? e.BOT_TENANT_ID;
+  const graphCommon = { baseUrl: e.GRAPH_BASE_URL.replace(/\/$/, ''), authorityHost: e.AZURE_AUTHORITY_HOST, tenantId, cacheSeconds: e.GRAPH_CACHE_SECONDS, timeBudgetMs: e.GRAPH_TIME_BUDGET_MS };
+  if (e.GRAPH_ENABLED !== 'false') {
+    if (e.GRAPH_CLIENT_SECRET || e.GRAPH_CERTIFICATE_PATH) {
+      if (!e.GRAPH_CLIENT_ID) throw new ConfigError('GRAPH_CLIENT_ID', 'is required with GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_PATH');
+      if (!tenantId) throw new ConfigError('GRAPH_TENANT_ID', 'is required (or BOT_TENANT_ID) with a client secret or certificate');
+      graph = {
+        ...graphCommon,
+        credential: e.GRAPH_CLIENT_SECRET
+          ? { kind: 'client-secret', clientId: e.GRAPH_CLIENT_ID, secret: e.GRAPH_CLIENT_SECRET }
+          : { kind: 'certificate', clientId: e.GRAPH_CLIENT_ID, certificatePath: e.GRAPH_CERTIFICATE_PATH! },
+      };
+    } else if (e.GRAPH_ENABLED === 'true') {
+      graph = { ...graphCommon, credential: { kind: 'managed-identity', clientId: e.AZURE_CLIENT_ID } };
+    }
+  }
+  let storage: Config['storage'] = { backend: 'sqlite' };
+  if (e.STORAGE_BACKEND === 'azure') {
+    if (!e.AZURE_STORAGE_CONNECTION_STRING && !e.AZURE_STORAGE_ACCOUNT_NAME) {
+      throw new ConfigError('AZURE_STORAGE_ACCOUNT_NAME', 'is required when STORAGE_BACKEND is azure (or set AZURE_STORAGE_CONNECTION_STRING for local use)');
+    }
+    storage = { backend: 'azure', connectionString: e.AZURE_STORAGE_CONNECTION_STRING, accountName: e.AZURE_STORAGE_ACCOUNT_NAME, clientId: e.AZURE_CLIENT_ID, blobContainer: e.AZURE_STORAGE_BLOB_CONTAINER, tablePrefix: e.AZURE_STORAGE_TABLE_PREFIX };
+  } else if (production && e.ALLOW_SQLITE_IN_PRODUCTION !== 'true') {
+    throw new ConfigError(
+      'STORAGE_BACKEND',
+      'is sqlite (the default) but NODE_ENV is production: App Service may run several instances that must share state. Set STORAGE_BACKEND=azure with AZURE_STORAGE_ACCOUNT_NAME, or ALLOW_SQLITE_IN_PRODUCTION=true for a single instance with a persistent disk.',
+    );
+  }
   return {
     port: e.PORT,
     dataDir: e.DATA_DIR,
@@ -78,6 +147,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInWindowHours: e.SIGNIN_WINDOW_HOURS,
     logLevel: e.LOG_LEVEL,
     helpdeskAgents: e.HELPDESK_AGENTS,
-    production: e.NODE_ENV === 'production',
+    helpdeskChannel: e.HELPDESK_CHANNEL_ID ? { channelId: e.HELPDESK_CHANNEL_ID, teamId: e.HELPDESK_TEAM_ID, serviceUrl: e.HELPDESK_SERVICE_URL } : undefined,
+    webhook: e.WEBHOOK_URL ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,
+    outboxRetryBaseMs: e.OUTBOX_RETRY_BASE_MS,
+    incidents: { threshold: e.INCIDENT_THRESHOLD, windowMinutes: e.INCIDENT_WINDOW_MINUTES },
+    graph,
+    storage,
+    production,
   };
 }

@@ -40,7 +40,7 @@ describe('config', () => {
   });
 
   it('when valid values are set, then they are used', () => {
-    const config = loadConfig({ PORT: '8080', DATA_DIR: '/var/helpdesk', SIGNIN_WINDOW_HOURS: '72', LOG_LEVEL: 'warn', DEMO_TENANT_FILE: 'tenant.json', NODE_ENV: 'production' });
+    const config = loadConfig({ PORT: '8080', DATA_DIR: '/var/helpdesk', SIGNIN_WINDOW_HOURS: '72', LOG_LEVEL: 'warn', DEMO_TENANT_FILE: 'tenant.json', NODE_ENV: 'production', ALLOW_SQLITE_IN_PRODUCTION: 'true' });
     assert.equal(config.port, 8080);
     assert.equal(config.dataDir, '/var/helpdesk');
     assert.equal(config.signInWindowHours, 72);
@@ -125,5 +125,25 @@ describe('config', () => {
     assert.equal(result.error, undefined, String(result.error));
     assert.equal(result.status, 1, `exit ${result.status} (signal ${result.signal})\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
     assert.match(result.stderr, /\bPORT\b/);
+  });
+
+  it('when NODE_ENV is production with the embedded SQLite store, then start-up stops and says what to set', () => {
+    const error = assertRejects({ NODE_ENV: 'production' }, 'STORAGE_BACKEND');
+    assert.match(error.message, /STORAGE_BACKEND=azure/);
+    assert.match(error.message, /ALLOW_SQLITE_IN_PRODUCTION=true/);
+  });
+
+  it('when STORAGE_BACKEND is azure without an account or connection string, then the error names AZURE_STORAGE_ACCOUNT_NAME', () => {
+    assertRejects({ STORAGE_BACKEND: 'azure' }, 'AZURE_STORAGE_ACCOUNT_NAME');
+  });
+
+  it('when Graph credentials are given, then the matching credential kind is chosen', () => {
+    assert.equal(loadConfig({}).graph, undefined);
+    assert.equal(loadConfig({ GRAPH_CLIENT_ID: 'app', GRAPH_CLIENT_SECRET: 's', GRAPH_TENANT_ID: 't' }).graph?.credential.kind, 'client-secret');
+    assert.equal(loadConfig({ GRAPH_CLIENT_ID: 'app', GRAPH_CERTIFICATE_PATH: '/c.pem', BOT_TENANT_ID: 't' }).graph?.credential.kind, 'certificate');
+    assert.equal(loadConfig({ GRAPH_ENABLED: 'true', AZURE_CLIENT_ID: 'mi' }).graph?.credential.kind, 'managed-identity');
+    assert.equal(loadConfig({ GRAPH_ENABLED: 'false', GRAPH_CLIENT_ID: 'app', GRAPH_CLIENT_SECRET: 's', GRAPH_TENANT_ID: 't' }).graph, undefined);
+    assertRejects({ GRAPH_CLIENT_SECRET: 's', GRAPH_TENANT_ID: 't' }, 'GRAPH_CLIENT_ID');
+    assertRejects({ GRAPH_BASE_URL: 'not a url' }, 'GRAPH_BASE_URL');
   });
 });

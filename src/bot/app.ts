@@ -1,6 +1,9 @@
 import { Application, TeamsAdapter, type AdaptiveCard as TeamsAiCard } from '@microsoft/teams-ai';
 import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
+import { Verbs, type AdaptiveCard } from '../cards';
 import { sendNotice } from '../dialogs';
+import { readActivity } from './activity-input';
+import { AGENT_VERBS, type AgentDesk } from './agent-desk';
 import { HelpdeskBot } from './helpdesk-bot';
 import { createTurnState, type HelpdeskTurnState } from './turn-state';
 
@@ -12,7 +15,7 @@ export interface BotLogger {
 }
 
 /** Builds the teams-ai Application and wires its routes to the help desk bot. */
-export function createBotApplication(deps: { adapter: TeamsAdapter; storage: Storage; bot: HelpdeskBot; botAppId?: string; log: BotLogger }): Application<HelpdeskTurnState> {
+export function createBotApplication(deps: { adapter: TeamsAdapter; storage: Storage; bot: HelpdeskBot; agentDesk: AgentDesk; botAppId?: string; log: BotLogger }): Application<HelpdeskTurnState> {
   const app = new Application<HelpdeskTurnState>({
     adapter: deps.adapter,
     botAppId: deps.botAppId,
@@ -31,14 +34,37 @@ export function createBotApplication(deps: { adapter: TeamsAdapter; storage: Sto
     await deps.bot.welcome(context);
   });
 
+  /** Employees in 1:1 chats go to the bot; agents' verbs and team channels go to the agent desk. */
+  const route = async (context: TurnContext, state: HelpdeskTurnState): Promise<AdaptiveCard | string | undefined> => {
+    const input = readActivity(context.activity);
+    if (input.kind === 'action' && AGENT_VERBS.has(input.action.verb)) {
+      const reply = await deps.agentDesk.handleAction(context, input.action);
+      return reply.card ?? reply.message;
+    }
+    const conversationType = context.activity.conversation?.conversationType ?? 'personal';
+    if (conversationType !== 'personal') {
+      if (input.kind === 'action' && input.action.verb === Verbs.ticketRefresh) {
+        const reply = await deps.agentDesk.refresh(context, input.action.ticketId);
+        return reply.card ?? reply.message;
+      }
+      if (input.kind === 'text') await deps.agentDesk.handleChannelMessage(context, input.text);
+      else if (input.kind === 'invalid-action') await sendNotice(context, "I can't use that", input.problem, 'attention');
+      else if (input.kind === 'action') await sendNotice(context, 'That works in a personal chat', 'Open a personal chat with me for your own OneDrive problem.');
+      return undefined;
+    }
+    return deps.bot.handle(context, state, input);
+  };
+
   app.activity(ActivityTypes.Message, async (context, state) => {
-    await deps.bot.handle(context, state);
+    await route(context, state);
   });
 
   // Action.Execute (Universal Actions): same handling; the invoke response refreshes the card when one is returned.
   app.adaptiveCards.actionExecute<Record<string, unknown>>(/.*/, async (context, state) => {
-    const card = await deps.bot.handle(context, state);
-    return card ? (card as unknown as TeamsAiCard) : 'Done.';
+    const result = await route(context, state);
+    // A returned card replaces the one that was pressed, which needs its id (replyToId); without it, answer with text.
+    if (typeof result === 'object' && context.activity.replyToId) return result as unknown as TeamsAiCard;
+    return typeof result === 'string' ? result : 'Done.';
   });
 
   deps.adapter.onTurnError = async (context: TurnContext, error: Error) => {

@@ -17,10 +17,12 @@ import {
   type DialogLogger,
   type TurnData,
   type TriageOptions,
+  type DiagnosisReport,
 } from '../dialogs';
 import { newCaseFile, recordLine, type CaseFile } from '../domain/case-file';
 import { isCauseId, type CauseId } from '../domain/causes';
 import type { DirectoryPort } from '../domain/directory';
+import { incidentSignature } from '../domain/incidents';
 import { classifyMessage, type Command } from '../domain/message-parser';
 import { getPlaybook } from '../domain/playbooks';
 import { addDetails, employeeMessage, isLiveHandoff, rateTicket, reopenTicket, withdrawTicket, type Transition } from '../domain/handoff';
@@ -37,6 +39,7 @@ export interface HelpdeskBotDeps {
   clock?: () => Date;
   events?: TicketEvents;
   lookupBudgetMs?: number;
+  onDiagnosis?: (report: DiagnosisReport) => Promise<void>;
 }
 
 const HELP_COMMANDS: Array<{ command: string; description: string }> = [
@@ -65,12 +68,12 @@ export class HelpdeskBot {
   }
 
   /** Handles one message or card action in a 1:1 chat. Returns a card for Action.Execute responses. */
-  async handle(context: TurnContext, state: HelpdeskTurnState): Promise<AdaptiveCard | undefined> {
+  async handle(context: TurnContext, state: HelpdeskTurnState, parsed?: BotInput): Promise<AdaptiveCard | undefined> {
     const conversation = state.conversation;
     // teams-ai's TurnStateProperty ignores the default value DialogSet passes, so initialise it here.
     conversation.dialogState ??= { dialogStack: [] };
     conversation.caseFile ??= newCaseFile(this.clock());
-    const input = readActivity(context.activity);
+    const input = parsed ?? readActivity(context.activity);
     const turn = this.turnData(context, conversation.caseFile, { kind: 'none' });
     setTurnData(context, turn);
     const dialogs = createDialogSet(new TurnStateProperty<DialogState>(state, 'conversation', 'dialogState'), this.deps);
@@ -223,8 +226,9 @@ export class HelpdeskBot {
         await dc.beginDialog(FIX_WALKTHROUGH_DIALOG, { causeId: action.causeId });
         return undefined;
       default:
+        // Agents' verbs never reach here (the agent desk takes them); anything else is not for employees.
         await sendNotice(context, 'Only help desk agents can do that', 'That action is for the help desk team, in their channel.', 'attention');
-        this.deps.log.warn({ verb: action.verb, user: turn.userId }, 'agent action refused in a personal chat');
+        this.deps.log.warn({ verb: action.verb, user: turn.userId }, 'action refused in a personal chat');
         return undefined;
     }
   }
@@ -256,6 +260,7 @@ export class HelpdeskBot {
       details,
       lookupNote: file.lookup && !file.lookup.ok ? `${file.lookup.failure.message} (${file.lookup.failure.adminDetail ?? file.lookup.failure.kind})` : undefined,
       requesterAddress: TurnContext.getConversationReference(context.activity),
+      incidentSignature: analysis ? incidentSignature(analysis.failedPolicies, analysis.oneDriveFailures[0]?.code) : undefined,
       now: turn.now,
     });
     let ticket: Ticket;

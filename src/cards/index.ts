@@ -11,7 +11,7 @@ export { renderResolvedCard } from './render-resolved-card';
 export { renderEscalateCard } from './render-escalate-card';
 export { renderTicketCard, TICKET_HISTORY_SHOWN } from './render-ticket-card';
 export { renderMessageCard } from './render-message-card';
-export { renderAgentTicketCard, AGENT_HISTORY_SHOWN, AGENT_TRANSCRIPT_SHOWN } from './render-agent-ticket-card';
+export { renderAgentTicketCard, AGENT_HISTORY_SHOWN, AGENT_TRANSCRIPT_SHOWN, AGENT_TRANSCRIPT_LINE_LENGTH } from './render-agent-ticket-card';
 export { renderIncidentCard, INCIDENT_OPEN_ACTIONS } from './render-incident-card';
 export { renderTicketResolvedCard } from './render-ticket-resolved-card';
 export { renderLookupResultCard } from './render-lookup-result-card';

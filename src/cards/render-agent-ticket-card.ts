@@ -6,6 +6,8 @@ import type { AgentTicketCardModel } from './view-models';
 export const AGENT_HISTORY_SHOWN = 5;
 /** How many transcript lines "Transcript" shows (the latest, oldest first). */
 export const AGENT_TRANSCRIPT_SHOWN = 15;
+/** Longer transcript lines are cut, so the card stays well under Teams' 28 KB message limit. */
+export const AGENT_TRANSCRIPT_LINE_LENGTH = 500;
 
 function clampPercent(value: number): number {
   return Number.isFinite(value) ? Math.min(100, Math.max(0, Math.round(value))) : 0;
@@ -14,6 +16,10 @@ function clampPercent(value: number): number {
 function stars(rating: number): string {
   const value = Math.min(5, Math.max(1, Math.round(rating)));
   return `${'★'.repeat(value)}${'☆'.repeat(5 - value)} (${value} of 5)`;
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
 function nonEmpty(lines: readonly string[]): Array<{ text: string }> {
@@ -87,7 +93,7 @@ export function renderAgentTicketCard(model: AgentTicketCardModel): AdaptiveCard
     history: history.map(({ when, text }) => ({ when, text })),
     hasTranscript: transcript.length > 0,
     transcriptHeading,
-    transcript: transcript.map(({ when, who, text }) => ({ header: `${who} · ${when}`, text })),
+    transcript: transcript.map(({ when, who, text }) => ({ header: `${who} · ${when}`, text: cut(text, AGENT_TRANSCRIPT_LINE_LENGTH) })),
     isOpen: model.isOpen,
     claimStyle: model.isClaimed ? 'default' : 'positive',
     replyLabel: `Message to ${requester}`,

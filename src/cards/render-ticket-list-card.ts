@@ -5,11 +5,15 @@ import type { TicketListCardModel } from './view-models';
 /** How many tickets the list shows; Teams caps a card at about 28 KB. */
 export const TICKET_LIST_SHOWN = 25;
 /** Longer cause titles are cut to keep each ticket to a compact line. */
-export const TICKET_LIST_CAUSE_LENGTH = 40;
+export const TICKET_LIST_CAUSE_LENGTH = 48;
 
+/** Cuts `text` to at most `max` characters, at a word boundary when one is near, with "…". */
 function shorten(text: string, max: number): string {
   const trimmed = text.trim();
-  return trimmed.length <= max ? trimmed : `${trimmed.slice(0, max - 1).trimEnd()}…`;
+  if (trimmed.length <= max) return trimmed;
+  const cut = trimmed.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space >= max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 /**

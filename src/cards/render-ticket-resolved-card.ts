@@ -5,7 +5,7 @@ import type { TicketResolvedCardModel } from './view-models';
 /**
  * Tells the employee an agent resolved their ticket, with the agent's note, and asks for a
  * rating: an optional `comment` input, five buttons "★ 1" … "★ 5" (`ticket.rate` with
- * `ticketId` and `rating` as a number) and "It's not fixed" (`ticket.reopen` with `ticketId`,
+ * `ticketId` and `rating` as a number) and "It's not fixed" (`ticket.not-fixed` with `ticketId`: the employee reopens their own ticket,
  * no inputs).
  */
 export function renderTicketResolvedCard(model: TicketResolvedCardModel): AdaptiveCard {

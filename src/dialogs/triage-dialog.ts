@@ -30,6 +30,18 @@ export interface DialogLogger {
   warn(obj: object, msg?: string): void;
 }
 
+/** What the triage reports when it concludes (for incident detection). */
+export interface DiagnosisReport {
+  at: string;
+  causeId: import('../domain/causes').CauseId;
+  /** The failing policy names, if any. */
+  failedPolicies: string[];
+  /** The newest meaningful OneDrive failure code, if any. */
+  latestCode?: number;
+  requesterId?: string;
+  requesterName?: string;
+}
+
 /** How long a directory lookup may take before triage carries on without it. */
 export const LOOKUP_BUDGET_MS = 8000;
 
@@ -43,6 +55,7 @@ export class TriageDialog extends Dialog<TriageOptions> {
     private readonly directory: DirectoryPort,
     private readonly log: DialogLogger,
     private readonly lookupBudgetMs = LOOKUP_BUDGET_MS,
+    private readonly onDiagnosis?: (report: DiagnosisReport) => Promise<void>,
   ) {
     super(TRIAGE_DIALOG);
   }
@@ -151,6 +164,15 @@ export class TriageDialog extends Dialog<TriageOptions> {
       alternatives: diagnosis.ranked.filter((r) => r.causeId !== diagnosis.leading).slice(0, 3).map((r) => ({ causeId: r.causeId, confidence: r.confidence })),
     };
     this.log.info({ causeId: diagnosis.leading, confidence: diagnosis.confidence, questions: file.asked.length }, 'diagnosis');
+    const evidence = caseEvidence(file, turn.now);
+    await this.onDiagnosis?.({
+      at: turn.now.toISOString(),
+      causeId: diagnosis.leading,
+      failedPolicies: evidence?.failedPolicies ?? [],
+      latestCode: evidence?.oneDriveFailures[0]?.code,
+      requesterId: turn.userId,
+      requesterName: turn.userName,
+    }).catch((error: Error) => this.log.warn({ err: error.message }, 'diagnosis hook failed'));
     await sendCard(dc.context, renderDiagnosisCard(model), `Likely cause: ${getPlaybook(diagnosis.leading).title} (${diagnosis.confidence}% confidence)`);
     return dc.replaceDialog(FIX_WALKTHROUGH_DIALOG, { causeId: diagnosis.leading });
   }

@@ -54,6 +54,8 @@ export interface Ticket {
   updatedAt: string;
   /** Optimistic concurrency: bumped on every write. */
   version: number;
+  /** What this ticket shares with others in an incident (failing policy or Entra code), if anything. */
+  incidentSignature?: string;
   /** Opaque address of the employee's 1:1 chat, for notifications (a Bot Framework conversation reference). */
   requesterAddress?: unknown;
   /** Opaque address of the ticket's card / thread in the help desk channel. */
@@ -104,6 +106,7 @@ export function draftTicket(input: {
   details?: string;
   lookupNote?: string;
   requesterAddress?: unknown;
+  incidentSignature?: string;
   now: Date;
 }): TicketDraft {
   const at = input.now.toISOString();
@@ -126,6 +129,7 @@ export function draftTicket(input: {
     createdAt: at,
     updatedAt: at,
     requesterAddress: input.requesterAddress,
+    incidentSignature: input.incidentSignature,
   };
 }
 

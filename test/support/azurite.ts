@@ -93,7 +93,12 @@ async function startOnce(timeoutMs: number): Promise<AzuriteHandle> {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
 
+  // If the test process dies without calling stop(), do not leave the emulator behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
   const stop = async () => {
+    process.removeListener('exit', killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       if (!(await waitForExit(child, 5000))) {

@@ -16,8 +16,12 @@ export interface ConnectorCall {
  */
 export class LoopbackConnector {
   readonly calls: ConnectorCall[] = [];
+  /** Team rosters served at GET /v3/conversations/{teamId}/pagedmembers. */
+  readonly teamMembers = new Map<string, Array<{ id: string; name: string; aadObjectId: string }>>();
   private server?: Server;
   private failures = 0;
+  /** How many calls were answered with a deliberate failure. */
+  failedCount = 0;
   private counter = 0;
   url = '';
 
@@ -38,12 +42,27 @@ export class LoopbackConnector {
     this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
-  failNext(count: number): void {
+  /** Makes the next `count` POSTs fail with 503; with `pathPattern`, only POSTs to matching paths. */
+  failNext(count: number, pathPattern?: RegExp): void {
     this.failures = count;
+    this.failPattern = pathPattern;
   }
+
+  private failPattern?: RegExp;
 
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Waits until `predicate` holds for the recorded calls (polling), or fails after `timeoutMs`. */
+  async waitFor<T>(predicate: (calls: ConnectorCall[]) => T | undefined | false, timeoutMs = 10_000, what = 'connector calls'): Promise<T> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const found = predicate(this.calls);
+      if (found) return found;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   /** Message activities (no typing indicators) posted to one conversation. */
@@ -59,15 +78,25 @@ export class LoopbackConnector {
     const path = req.url ?? '';
     const match = /\/v3\/conversations\/([^/]+)(\/activities)?/.exec(path);
     const conversationId = match ? decodeURIComponent(match[1]!) : '';
-    if (this.failures > 0 && req.method === 'POST') {
+    const members = /\/v3\/conversations\/([^/]+)\/pagedmembers/.exec(path);
+    if (req.method === 'GET' && members) {
+      const list = this.teamMembers.get(decodeURIComponent(members[1]!));
+      if (!list) return { status: 404, body: { error: { code: 'NotFound', message: 'no such team' } } };
+      return { status: 200, body: { members: list.map((m) => ({ ...m, userPrincipalName: `${m.name.split(' ')[0]!.toLowerCase()}@contoso.test` })) } };
+    }
+    if (this.failures > 0 && req.method === 'POST' && (!this.failPattern || this.failPattern.test(path))) {
       this.failures -= 1;
+      this.failedCount += 1;
       return { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'loopback connector told to fail' } } };
     }
     if (req.method === 'POST' && /\/v3\/conversations\/?$/.test(path)) {
       this.counter += 1;
-      const id = `created-conv-${this.counter}`;
-      this.calls.push({ method: 'POST', path, conversationId: id, body });
-      return { status: 201, body: { id, activityId: `act-${this.counter}` } };
+      const activityId = `act-${this.counter}`;
+      // Teams answers a new channel post with the thread's id: the channel id plus ";messageid=".
+      const channel = (body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
+      const id = channel ? `${channel};messageid=${activityId}` : `created-conv-${this.counter}`;
+      this.calls.push({ method: 'POST', path, conversationId: id, body: { ...((body.activity as object) ?? {}), createdWith: body } });
+      return { status: 201, body: { id, activityId } };
     }
     this.counter += 1;
     this.calls.push({ method: req.method ?? 'POST', path, conversationId, body });

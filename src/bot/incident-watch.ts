@@ -1,0 +1,57 @@
+import type { IncidentCardModel } from '../cards';
+import { formatWhen } from '../dialogs/present';
+import { detectIncidents, INCIDENT_THRESHOLD, INCIDENT_WINDOW_MINUTES, type IncidentSignal } from '../domain/incidents';
+import type { OutboxStore, SettingsStore } from '../domain/outbox';
+import { getPlaybook } from '../domain/playbooks';
+
+const SIGNALS_KEY = 'incident-signals';
+const MAX_SIGNALS = 500;
+
+/**
+ * Watches diagnoses and tickets for a shared cause and signal (same failing policy or Entra code)
+ * across several people in a short window, and posts one "possible tenant-wide problem" card.
+ */
+export class IncidentWatch {
+  constructor(
+    private readonly deps: {
+      settings: SettingsStore;
+      outbox: OutboxStore;
+      kick: () => void;
+      threshold?: number;
+      windowMinutes?: number;
+      clock?: () => Date;
+    },
+  ) {}
+
+  async record(signal: IncidentSignal): Promise<void> {
+    const now = (this.deps.clock ?? (() => new Date()))();
+    const windowMinutes = this.deps.windowMinutes ?? INCIDENT_WINDOW_MINUTES;
+    const from = now.getTime() - windowMinutes * 60_000;
+    const kept = ((await this.deps.settings.get<IncidentSignal[]>(SIGNALS_KEY)) ?? []).filter((s) => Date.parse(s.at) >= from);
+    // A ticket for someone already counted enriches their signal instead of counting twice.
+    const same = kept.find((s) => s.requesterId === signal.requesterId && s.causeId === signal.causeId && s.signature === signal.signature);
+    if (same) same.ticketId ??= signal.ticketId;
+    else kept.push(signal);
+    await this.deps.settings.set(SIGNALS_KEY, kept.slice(-MAX_SIGNALS));
+
+    for (const incident of detectIncidents(kept, now, this.deps.threshold ?? INCIDENT_THRESHOLD, windowMinutes)) {
+      const postedKey = `incident-posted:${incident.causeId}|${incident.signature}`;
+      const posted = await this.deps.settings.get<string>(postedKey);
+      if (posted && Date.parse(posted) >= from) continue;
+      await this.deps.settings.set(postedKey, now.toISOString());
+      const people = new Map(incident.signals.map((s) => [s.requesterId, s]));
+      const model: IncidentCardModel = {
+        title: 'Possible tenant-wide problem',
+        summary: `${people.size} people hit the same problem within ${windowMinutes} minutes. Check the shared cause before working the tickets one by one.`,
+        causeTitle: getPlaybook(incident.causeId).title,
+        signature: incident.signature,
+        count: people.size,
+        windowMinutes,
+        tickets: [...people.values()].filter((s) => s.ticketId).map((s) => ({ ticketId: s.ticketId!, requesterName: s.requesterName, when: formatWhen(s.at) })),
+        employees: [...people.values()].filter((s) => !s.ticketId).map((s) => s.requesterName),
+      };
+      await this.deps.outbox.enqueue('incident-card', { incident: model }, now.getTime());
+      this.deps.kick();
+    }
+  }
+}
