@@ -56,10 +56,16 @@ export class BotHarness {
 
 let sequence = 0;
 
+/** Anything that can post activities to the bot and has a loopback connector (one bot, or several behind a round robin). */
+export interface ActivityPoster {
+  connector: LoopbackConnector;
+  post(activity: Json): Promise<{ status: number; body: unknown }>;
+}
+
 /** One conversation driven through the bot's HTTP endpoint, as Teams would. */
 export class Chat {
   constructor(
-    private readonly harness: BotHarness,
+    private readonly harness: ActivityPoster,
     readonly conversationId: string,
     private readonly user: { id?: string; name?: string; aadObjectId?: string },
   ) {}
