@@ -234,7 +234,7 @@ export class AgentDesk {
     file.lookup = result;
     const evidence = caseEvidence(file, now);
     const diagnosis = selectNextQuestion({ answers: {}, evidence }, []).diagnosis;
-    const model = presentDiagnosis(diagnosis, file, now, context.activity.localTimezone || undefined);
+    const model = presentDiagnosis(diagnosis, file, evidence, context.activity.localTimezone || undefined);
     const card = renderLookupResultCard({
       upn,
       displayName: result.ok ? result.evidence.user.displayName : undefined,

@@ -90,10 +90,9 @@ function hours(from: Date, to: Date): number {
 }
 
 /** Diagnosis card view-model. */
-export function presentDiagnosis(diagnosis: Diagnosis, caseFile: CaseFile, now: Date, timeZone?: string): DiagnosisCardModel {
+export function presentDiagnosis(diagnosis: Diagnosis, caseFile: CaseFile, analysis: EvidenceAnalysis | undefined, timeZone?: string): DiagnosisCardModel {
   const playbook = getPlaybook(diagnosis.leading);
   const lead = diagnosis.ranked.find((r) => r.causeId === diagnosis.leading);
-  const analysis = caseEvidence(caseFile, now);
   const findings = (lead?.findings ?? [])
     .filter((f) => f.weight !== 0 || diagnosis.leading === 'unknown')
     .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))

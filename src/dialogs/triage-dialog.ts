@@ -149,13 +149,14 @@ export class TriageDialog extends Dialog<TriageOptions> {
   private async advance(dc: DialogContext, note?: string): Promise<DialogTurnResult> {
     const turn = getTurnData(dc.context);
     const file = turn.caseFile;
-    const next = selectNextQuestion({ answers: file.answers, proxy: file.proxy, evidence: caseEvidence(file, turn.now) }, file.asked);
+    const evidence = caseEvidence(file, turn.now);
+    const next = selectNextQuestion({ answers: file.answers, proxy: file.proxy, evidence }, file.asked);
     if (next.question) {
       if (!file.asked.includes(next.question)) file.asked.push(next.question);
       return this.ask(dc, next.question, note);
     }
     const diagnosis = next.diagnosis;
-    const model = presentDiagnosis(diagnosis, file, turn.now, turn.timeZone);
+    const model = presentDiagnosis(diagnosis, file, evidence, turn.timeZone);
     file.diagnosis = {
       leading: diagnosis.leading,
       confidence: diagnosis.confidence,
@@ -164,7 +165,6 @@ export class TriageDialog extends Dialog<TriageOptions> {
       alternatives: diagnosis.ranked.filter((r) => r.causeId !== diagnosis.leading).slice(0, 3).map((r) => ({ causeId: r.causeId, confidence: r.confidence })),
     };
     this.log.info({ causeId: diagnosis.leading, confidence: diagnosis.confidence, questions: file.asked.length }, 'diagnosis');
-    const evidence = caseEvidence(file, turn.now);
     await this.onDiagnosis?.({
       at: turn.now.toISOString(),
       causeId: diagnosis.leading,

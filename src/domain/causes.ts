@@ -34,20 +34,8 @@ export function isCauseId(value: unknown): value is CauseId {
 /** Causes that live on the network path rather than in the account: the sign-in never reaches Entra. */
 export const NETWORK_CAUSES: readonly CauseId[] = ['network-blocked', 'tls-or-network-stack', 'no-internet'];
 
-/** Causes whose failures Entra records in the sign-in log (the request reached Entra and was refused). */
-export const AUTH_CAUSES: readonly CauseId[] = [
-  'stale-credentials',
-  'password-sync-delay',
-  'conditional-access-block',
-  'device-not-compliant',
-  'device-trust-broken',
-  'mfa-required',
-  'mfa-registration-required',
-  'session-expired',
-  'account-locked',
-  'account-disabled',
-  'password-expired',
-];
+/** Causes whose failures Entra records in the sign-in log (the request reached Entra and was refused): the first eleven ids. */
+export const AUTH_CAUSES: readonly CauseId[] = CAUSE_IDS.slice(0, CAUSE_IDS.indexOf('password-expired') + 1);
 
 /** Causes that sit in the account itself, so every app and the browser fail too. */
 export const ACCOUNT_WIDE_CAUSES: readonly CauseId[] = ['account-locked', 'account-disabled', 'password-expired'];

@@ -11,6 +11,18 @@ function textOf(body: Json): string {
   return [typeof body.text === 'string' ? body.text : '', ...cardsIn(body).map(cardText)].join('\n');
 }
 
+/** A bot whose help desk channel is registered by agent A, fresh for each suite. */
+function withHelpdeskChannel(): BotHarness {
+  const h = new BotHarness();
+  before(async () => {
+    await h.start({ OUTBOX_RETRY_BASE_MS: '20' }, buildScenarioTenant(new Date()));
+    h.connector.teamMembers.set(TEAM_ID, [AGENT_A]);
+    await mention(h, AGENT_A, 'use this channel for tickets');
+  });
+  after(() => h.stop());
+  return h;
+}
+
 describe('e2e: hand-off to agents in the help desk channel', function () {
   this.timeout(60_000);
   const h = new BotHarness();
@@ -138,13 +150,7 @@ describe('e2e: hand-off to agents in the help desk channel', function () {
 
 describe('e2e: the outbox delivers the channel card despite failures and restarts', function () {
   this.timeout(60_000);
-  const h = new BotHarness();
-  before(async () => {
-    await h.start({ OUTBOX_RETRY_BASE_MS: '20' }, buildScenarioTenant(new Date()));
-    h.connector.teamMembers.set(TEAM_ID, [AGENT_A]);
-    await mention(h, AGENT_A, 'use this channel for tickets');
-  });
-  after(() => h.stop());
+  const h = withHelpdeskChannel();
 
   const NEW_THREAD = /\/v3\/conversations\/?$/;
   const cardsPosted = (ticketId: string): number =>
@@ -177,13 +183,7 @@ describe('e2e: the outbox delivers the channel card despite failures and restart
 
 describe('e2e: the employee says a resolved ticket is not fixed', function () {
   this.timeout(60_000);
-  const h = new BotHarness();
-  before(async () => {
-    await h.start({ OUTBOX_RETRY_BASE_MS: '20' }, buildScenarioTenant(new Date()));
-    h.connector.teamMembers.set(TEAM_ID, [AGENT_A]);
-    await mention(h, AGENT_A, 'use this channel for tickets');
-  });
-  after(() => h.stop());
+  const h = withHelpdeskChannel();
 
   it('when the employee presses "It\'s not fixed", then the ticket reopens and the agents are told', async () => {
     const employee = h.chat({ aadObjectId: stale.userId, name: 'Erin Employee' });
