@@ -32,6 +32,13 @@ export class AgentRoster {
   async isAgent(aadObjectId: string | undefined, context?: TurnContext): Promise<boolean> {
     if (!aadObjectId) return false;
     if (this.deps.allowList.includes(aadObjectId)) return true;
+    // Teams only delivers a team channel's messages and card actions from people in that team,
+    // so an activity from inside the help desk team is a member's even when the roster API is unavailable.
+    const teamId = context?.activity.channelData?.team?.id;
+    if (teamId && context?.activity.conversation?.conversationType === 'channel') {
+      const channel = await this.deps.channels.get();
+      if (channel?.teamId && channel.teamId === teamId) return true;
+    }
     const agents = await this.agents(context);
     return agents.some((a) => a.aadObjectId === aadObjectId);
   }

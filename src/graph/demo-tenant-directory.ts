@@ -53,11 +53,14 @@ export class DemoTenantDirectory implements DirectoryPort {
       };
     }
     const from = new Date(now.getTime() - this.options.windowHours * HOUR);
+    const upn = user.userPrincipalName?.toLowerCase();
     const snapshot: EvidenceSnapshot = {
       user,
       signIns: this.tenant.signIns.filter((s) => {
         const t = Date.parse(s.createdDateTime);
-        return s.userId === userId && t >= from.getTime() && t <= now.getTime() + 60_000;
+        // Graph always sets userId; a hand-written file may only name the user by UPN.
+        const mine = s.userId !== undefined ? s.userId === userId : upn !== undefined && s.userPrincipalName?.toLowerCase() === upn;
+        return mine && t >= from.getTime() && t <= now.getTime() + 60_000;
       }),
       devices: this.tenant.devices.filter((d) => d.registeredOwners?.includes(userId)),
       conditionalAccessPolicies: this.tenant.conditionalAccessPolicies,

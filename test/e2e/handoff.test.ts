@@ -200,3 +200,36 @@ describe('e2e: the employee says a resolved ticket is not fixed', function () {
     await h.connector.waitFor((calls) => calls.slice(mark).find((c) => c.conversationId === thread && textOf(c.body).includes('not fixed')), 10_000, 'agents told');
   });
 });
+
+describe('e2e: agents without the Teams roster API', function () {
+  this.timeout(60_000);
+  const h = new BotHarness();
+  before(async () => {
+    // No team roster is served: the loopback connector answers 404 for pagedmembers.
+    await h.start({ OUTBOX_RETRY_BASE_MS: '20', HELPDESK_AGENTS: 'allow-listed-agent' }, buildScenarioTenant(new Date()));
+    await mention(h, AGENT_A, 'use this channel for tickets');
+  });
+  after(() => h.stop());
+
+  it('when a member acts from inside the help desk team, then they count as an agent; outside it, only the allow-list does', async () => {
+    const employee = h.chat({ aadObjectId: stale.userId, name: 'Erin Employee' });
+    const ticketId = await openTicket(employee, stale.firstMessage, stale.answers);
+    const thread = await h.connector.waitFor((calls) => calls.find((c) => c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && textOf(c.body).includes(ticketId))?.conversationId, 10_000, 'card');
+
+    // A personal chat is not the team: a non-listed person is refused there.
+    const outsider = h.chat({ aadObjectId: AGENT_B.aadObjectId, name: AGENT_B.name });
+    const refused = await outsider.submit({ verb: 'ticket.claim', ticketId });
+    assert.ok(refused.some((r) => textOf(r).includes('Only help desk agents')));
+
+    // The allow-listed agent may act from a personal chat.
+    const listed = h.chat({ aadObjectId: 'allow-listed-agent', name: 'Listed Agent' });
+    const claimed = await listed.submit({ verb: 'ticket.claim', ticketId });
+    assert.ok(claimed.some((r) => /claimed HD-/.test(textOf(r))), claimed.map(textOf).join(' | '));
+
+    // A team member acting in the channel thread is an agent too (here: told who has it).
+    const mark = h.connector.calls.length;
+    await agentExecute(h, AGENT_A, { verb: 'ticket.claim', ticketId }, thread);
+    const notice = h.connector.calls.slice(mark).map((c) => textOf(c.body)).join(' | ');
+    assert.match(notice, /Listed Agent already has ticket/);
+  });
+});
