@@ -90,7 +90,7 @@ export class HelpdeskBot {
       case 'invalid-action':
         this.deps.log.warn({ verb: input.verb, problem: input.problem }, 'invalid card action');
         await sendNotice(context, "I can't use that", `${input.problem} If the card is old, type "start over" to begin again.`, 'attention');
-        if (dc.activeDialog && input.verb === Verbs.triageAnswer) await this.continueDialogs(dc, turn, { kind: 'none' }, state);
+        if (dc.activeDialog && input.verb === Verbs.triageAnswer) await this.continueDialogs(dc, turn, { kind: 'none' });
         return undefined;
       case 'text':
         return this.handleText(dc, turn, input, state);
@@ -134,7 +134,7 @@ export class HelpdeskBot {
         break;
     }
     if (dc.activeDialog) {
-      await this.continueDialogs(dc, turn, { kind: 'text', text: input.text }, state);
+      await this.continueDialogs(dc, turn, { kind: 'text', text: input.text });
       return undefined;
     }
     await sendNotice(context, 'I help with OneDrive sign-in problems', 'Tell me what OneDrive shows when it fails to sign in (the error code helps most), or type "help" to see what I can do.');
@@ -173,7 +173,7 @@ export class HelpdeskBot {
     await dc.beginDialog(TRIAGE_DIALOG, options);
   }
 
-  private async continueDialogs(dc: DialogContext, turn: TurnData, input: DialogInput, _state: HelpdeskTurnState): Promise<void> {
+  private async continueDialogs(dc: DialogContext, turn: TurnData, input: DialogInput): Promise<void> {
     turn.input = input;
     await dc.continueDialog();
   }
@@ -189,14 +189,13 @@ export class HelpdeskBot {
         await this.runCommand(dc, turn, 'help', state);
         return undefined;
       case Verbs.triageAnswer:
-        if (dc.activeDialog) await this.continueDialogs(dc, turn, { kind: 'answer', questionId: action.questionId, answer: action.answer }, state);
+        if (dc.activeDialog) await this.continueDialogs(dc, turn, { kind: 'answer', questionId: action.questionId, answer: action.answer });
         else await this.startTriage(dc, turn, state, { answer: { questionId: action.questionId, answer: action.answer } });
         return undefined;
       case Verbs.fixResult:
-        if (dc.activeDialog?.id === FIX_WALKTHROUGH_DIALOG) {
-          await this.continueDialogs(dc, turn, { kind: 'fix-result', causeId: action.causeId, stepId: action.stepId, result: action.result }, state);
-        } else if (dc.activeDialog) {
-          await this.continueDialogs(dc, turn, { kind: 'fix-result', causeId: action.causeId, stepId: action.stepId, result: action.result }, state);
+        // The active dialog judges it: the walkthrough applies it, triage says the card is from an earlier diagnosis.
+        if (dc.activeDialog) {
+          await this.continueDialogs(dc, turn, { kind: 'fix-result', causeId: action.causeId, stepId: action.stepId, result: action.result });
         } else {
           await sendNotice(context, 'That walkthrough has ended', 'Describe the problem again to start a new one, or press "Open a ticket" on the last card to reach the help desk.');
         }
