@@ -1,5 +1,6 @@
 import { renderTemplate, type AdaptiveCard } from './adaptive-card';
 import template from './templates/agent-ticket.json';
+import { clampPercent, latestHistory, part, stars, stepLines, trimmed, type Fact } from './card-parts';
 import type { AgentTicketCardModel } from './view-models';
 
 /** How many history entries the agents' card shows (newest first). */
@@ -8,15 +9,6 @@ export const AGENT_HISTORY_SHOWN = 5;
 export const AGENT_TRANSCRIPT_SHOWN = 15;
 /** Longer transcript lines are cut, so the card stays well under Teams' 28 KB message limit. */
 export const AGENT_TRANSCRIPT_LINE_LENGTH = 500;
-
-function clampPercent(value: number): number {
-  return Number.isFinite(value) ? Math.min(100, Math.max(0, Math.round(value))) : 0;
-}
-
-function stars(rating: number): string {
-  const value = Math.min(5, Math.max(1, Math.round(rating)));
-  return `${'★'.repeat(value)}${'☆'.repeat(5 - value)} (${value} of 5)`;
-}
 
 function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
@@ -46,9 +38,9 @@ function nonEmpty(lines: readonly string[]): Array<{ text: string }> {
  * parents, so the two never mix.
  */
 export function renderAgentTicketCard(model: AgentTicketCardModel): AdaptiveCard {
-  const requesterUpn = model.requesterUpn?.trim() ?? '';
-  const assignee = model.assigneeName?.trim() ?? '';
-  const facts: Array<{ title: string; value: string }> = [
+  const requesterUpn = trimmed(model.requesterUpn);
+  const assignee = trimmed(model.assigneeName);
+  const facts: Fact[] = [
     { title: 'Employee', value: requesterUpn ? `${model.requesterName} (${requesterUpn})` : model.requesterName },
     { title: 'Cause', value: `${model.causeTitle} (${clampPercent(model.confidencePercent)}%)` },
     { title: 'Opened', value: model.openedAt },
@@ -58,12 +50,6 @@ export function renderAgentTicketCard(model: AgentTicketCardModel): AdaptiveCard
   if (typeof model.rating === 'number' && Number.isFinite(model.rating)) {
     facts.push({ title: 'Rating', value: stars(model.rating) });
   }
-  const details = model.details?.trim() ?? '';
-  const lookupNote = model.lookupNote?.trim() ?? '';
-  const evidence = nonEmpty(model.evidence);
-  const keyEvents = nonEmpty(model.keyEvents);
-  const answers = model.answers.map(({ question, answer }) => ({ question, answer }));
-  const history = model.history.slice(-AGENT_HISTORY_SHOWN).reverse();
   const transcript = model.transcript.slice(-AGENT_TRANSCRIPT_SHOWN);
   const transcriptHeading =
     model.transcript.length > transcript.length
@@ -76,21 +62,14 @@ export function renderAgentTicketCard(model: AgentTicketCardModel): AdaptiveCard
     ticketId: model.ticketId,
     heading: `Ticket ${model.ticketId} · ${model.statusLabel}`,
     facts,
-    hasDetails: details.length > 0,
+    ...part('details', trimmed(model.details)),
     detailsHeading: `From ${requester}`,
-    details,
-    hasLookupNote: lookupNote.length > 0,
-    lookupNote,
-    hasEvidence: evidence.length > 0,
-    evidence,
-    hasKeyEvents: keyEvents.length > 0,
-    keyEvents,
-    hasAnswers: answers.length > 0,
-    answers,
-    hasStepsTried: model.stepsTried.length > 0,
-    stepsTried: model.stepsTried.map((step) => ({ line: `${step.title}: ${step.outcome}` })),
-    hasHistory: history.length > 0,
-    history: history.map(({ when, text }) => ({ when, text })),
+    ...part('lookupNote', trimmed(model.lookupNote)),
+    ...part('evidence', nonEmpty(model.evidence)),
+    ...part('keyEvents', nonEmpty(model.keyEvents)),
+    ...part('answers', model.answers.map(({ question, answer }) => ({ question, answer }))),
+    ...part('stepsTried', stepLines(model.stepsTried)),
+    ...part('history', latestHistory(model.history, AGENT_HISTORY_SHOWN)),
     hasTranscript: transcript.length > 0,
     transcriptHeading,
     transcript: transcript.map(({ when, who, text }) => ({ header: `${who} · ${when}`, text: cut(text, AGENT_TRANSCRIPT_LINE_LENGTH) })),

@@ -4,7 +4,6 @@ import {
   AGENT_TRANSCRIPT_LINE_LENGTH,
   AGENT_TRANSCRIPT_SHOWN,
   INCIDENT_OPEN_ACTIONS,
-  isVerb,
   renderAgentTicketCard,
   renderIncidentCard,
   renderLookupResultCard,
@@ -20,59 +19,21 @@ import {
   type TicketResolvedCardModel,
 } from '../../src/cards';
 import { validateAdaptiveCard } from './adaptive-cards-validator';
+import {
+  allText,
+  assertValidCard,
+  BLOCKED_SIGN_INS,
+  collectActions,
+  dataActions,
+  elementsOfType,
+  factsOf,
+  LONG,
+  texts,
+  type Json,
+} from './card-test-helpers';
 
 // ---------------------------------------------------------------------------------------------
-// Helpers (the same checks as cards.test.ts, plus the agents' cards' own rules)
-
-type Json = Record<string, unknown>;
-
-interface FoundAction {
-  action: Json;
-  path: string;
-}
-
-/** Every action in the card: `actions` arrays, ActionSets, selectActions, `refresh`, and inside ShowCard cards. */
-function collectActions(node: unknown, path = '$', found: FoundAction[] = []): FoundAction[] {
-  if (Array.isArray(node)) {
-    node.forEach((item, i) => collectActions(item, `${path}[${i}]`, found));
-  } else if (node !== null && typeof node === 'object') {
-    const object = node as Json;
-    if (typeof object.type === 'string' && object.type.startsWith('Action.')) found.push({ action: object, path });
-    for (const [key, value] of Object.entries(object)) collectActions(value, `${path}.${key}`, found);
-  }
-  return found;
-}
-
-/** Actions that send data to the bot (Submit / Execute). */
-function dataActions(card: unknown): Array<FoundAction & { data: Json }> {
-  return collectActions(card)
-    .filter(({ action }) => action.type === 'Action.Submit' || action.type === 'Action.Execute')
-    .map((found) => ({ ...found, data: (found.action.data ?? {}) as Json }));
-}
-
-/** Every element (body items, columns, container items, ShowCard bodies) of the given type. */
-function elementsOfType(node: unknown, type: string, found: Json[] = []): Json[] {
-  if (Array.isArray(node)) {
-    for (const item of node) elementsOfType(item, type, found);
-  } else if (node !== null && typeof node === 'object') {
-    const object = node as Json;
-    if (object.type === type) found.push(object);
-    for (const value of Object.values(object)) elementsOfType(value, type, found);
-  }
-  return found;
-}
-
-function texts(node: unknown): string[] {
-  return elementsOfType(node, 'TextBlock').map((block) => String(block.text));
-}
-
-function allText(node: unknown): string {
-  return texts(node).join('\n');
-}
-
-function factsOf(node: unknown): Array<{ title: string; value: string }> {
-  return elementsOfType(node, 'FactSet').flatMap((set) => set.facts as Array<{ title: string; value: string }>);
-}
+// Helpers (the shared ones are in card-test-helpers.ts; these are the agents' cards' own rules)
 
 /** Titles of the card-level actions (not those inside ShowCards or the body). */
 function topTitles(card: AdaptiveCard): string[] {
@@ -131,51 +92,24 @@ function sharedSiblingInputIds(card: AdaptiveCard): string[] {
 }
 
 /**
- * The checks every card must pass. `validateAdaptiveCard` must report nothing, except that the
- * library's card-wide "Duplicate Id" rule is accepted for ids that `sharedSiblingInputIds`
- * proved live in different sibling ShowCards (Transfer's and Resolve's `note`, both named by the
- * contract): no action ever gathers both.
+ * The checks every card must pass (`assertValidCard`), plus the agents' cards' own rules: every
+ * data action carries a ticketId, an Action.Execute's verb is its data.verb, and every TextBlock
+ * wraps. `validateAdaptiveCard` must report nothing, except that the library's card-wide
+ * "Duplicate Id" rule is accepted for ids that `sharedSiblingInputIds` proved live in different
+ * sibling ShowCards (Transfer's and Resolve's `note`, both named by the contract): no action ever
+ * gathers both.
  */
-function assertValidCard(card: AdaptiveCard): void {
-  const json = JSON.stringify(card);
-  assert.ok(!json.includes('${'), `unexpanded template expression in ${json}`);
-  assert.equal(card.$schema, 'http://adaptivecards.io/schemas/adaptive-card.json');
-  assert.equal(card.type, 'AdaptiveCard');
-  assert.equal(card.version, '1.5');
-  assert.equal(card.msteams, undefined, 'msteams (full width) is not supported by Agents Playground');
-
+function assertValidAgentCard(card: AdaptiveCard): void {
   const accepted = sharedSiblingInputIds(card).map((id) => `validate: Duplicate Id "${id}".`);
-  const problems = validateAdaptiveCard(card).filter((problem) => !accepted.includes(problem));
-  assert.deepEqual(problems, [], `Adaptive Card problems:\n  ${problems.join('\n  ')}\n${JSON.stringify(card, null, 2)}`);
-
-  for (const { action, path } of collectActions(card)) {
-    assert.ok(
-      ['Action.Submit', 'Action.Execute', 'Action.ShowCard'].includes(String(action.type)),
-      `${path}: unexpected action type ${String(action.type)}`,
-    );
-    assert.ok(typeof action.title === 'string' && action.title.trim().length > 0, `${path}: action without a title`);
-    assert.ok(String(action.title).length <= 24, `${path}: button title "${String(action.title)}" is too long for Teams`);
-  }
+  assertValidCard(card, { acceptedProblems: accepted });
   for (const { action, data, path } of dataActions(card)) {
-    assert.ok(isVerb(data.verb), `${path}: data.verb ${JSON.stringify(data.verb)} is not one of Verbs`);
     assert.ok(typeof data.ticketId === 'string' && /^HD-\d+$/.test(data.ticketId), `${path}: data.ticketId ${JSON.stringify(data.ticketId)}`);
     if (action.type === 'Action.Execute') assert.equal(action.verb, data.verb, `${path}: Action.Execute verb differs from data.verb`);
   }
-  for (const [key, value] of Object.entries(card)) {
-    assert.notEqual(value, null, `top-level ${key} is null`);
-  }
-  if ('actions' in card) {
-    const actions = card.actions as unknown[];
-    assert.ok(actions.length > 0, 'an empty actions array');
-    assert.ok(actions.every((action) => action !== null && typeof action === 'object'), 'a null action');
-  }
   for (const block of elementsOfType(card, 'TextBlock')) {
-    assert.equal(typeof block.text, 'string', 'TextBlock text must be a string');
     assert.equal(block.wrap, true, `TextBlock "${String(block.text)}" does not wrap`);
   }
 }
-
-const LONG = 'OneDrive keeps asking me to sign in again and again, and every time I type my password the window closes and shows the same error a few seconds later. '.repeat(6).trim();
 
 // ---------------------------------------------------------------------------------------------
 // Sample view-models
@@ -299,16 +233,7 @@ const fullLookup: LookupResultCardModel = {
     { text: 'Three OneDrive sign-ins failed with error 53003 (blocked by Conditional Access).', supports: true },
     { text: 'The password has not changed in the last 30 days.', supports: false },
   ],
-  events: [
-    {
-      when: 'Today 09:14',
-      app: 'Microsoft OneDrive',
-      outcome: 'Failed',
-      reason: '53003: access has been blocked by Conditional Access policies',
-      policy: 'Require compliant device for SharePoint',
-    },
-    { when: 'Today 09:02', app: 'Microsoft OneDrive', outcome: 'Failed', reason: '53003: blocked by Conditional Access' },
-  ],
+  events: BLOCKED_SIGN_INS.map((event) => ({ ...event })),
   eventsSummary: 'I read 14 sign-in events from the last 48 hours.',
   auditNote: 'Looked up by Kari Nordmann at 21 Nov 2026, 11:05 — recorded in the audit log',
   lookupNote: 'The device list did not answer in time.',
@@ -355,7 +280,7 @@ describe('agent cards', () => {
   describe('agent ticket card', () => {
     it('when rendered with everything, then it shows the header, facts, notes, evidence, sign-ins, answers, steps and the latest history first', () => {
       const card = renderAgentTicketCard(fullAgentTicket);
-      assertValidCard(card);
+      assertValidAgentCard(card);
       const lines = texts(card);
       assert.equal(lines[0], 'Ticket HD-000012 · An agent is working on it');
       assert.deepEqual(factsOf(card.body).slice(0, 6), [
@@ -438,7 +363,7 @@ describe('agent cards', () => {
 
     it('when the ticket is new and unclaimed, then Claim is still offered, first and highlighted', () => {
       const card = renderAgentTicketCard({ ...fullAgentTicket, status: 'new', isClaimed: false, assigneeName: undefined });
-      assertValidCard(card);
+      assertValidAgentCard(card);
       assert.deepEqual(topTitles(card), ['Claim', 'Reply', 'Transfer', 'Send fix', 'Resolve']);
       assert.equal((card.actions as Json[])[0].style, 'positive');
       assert.ok(factsOf(card).some((fact) => fact.title === 'Assigned to' && fact.value === 'Nobody yet'));
@@ -446,7 +371,7 @@ describe('agent cards', () => {
 
     it('when the ticket is resolved, then the only action is Reopen (the transcript stays readable)', () => {
       const card = renderAgentTicketCard(resolvedAgentTicket);
-      assertValidCard(card);
+      assertValidAgentCard(card);
       assert.deepEqual(topTitles(card), ['Reopen']);
       assert.deepEqual(
         dataActions(card).map(({ data }) => data),
@@ -476,7 +401,7 @@ describe('agent cards', () => {
 
     it('when no agents are known, then Transfer asks for the object ID in a text box "toAgent" instead', () => {
       const card = renderAgentTicketCard({ ...fullAgentTicket, agents: [] });
-      assertValidCard(card);
+      assertValidAgentCard(card);
       const transfer = showCard(card, 'Transfer');
       assert.equal(elementsOfType(transfer, 'Input.ChoiceSet').length, 0);
       const [toAgent, note] = elementsOfType(transfer, 'Input.Text');
@@ -498,7 +423,7 @@ describe('agent cards', () => {
       assert.deepEqual(dataActions(sendFix).map(({ data }) => data), [{ verb: Verbs.ticketSendFix, ticketId: 'HD-000012' }]);
 
       const card = renderAgentTicketCard({ ...fullAgentTicket, causes: [] });
-      assertValidCard(card);
+      assertValidAgentCard(card);
       assert.deepEqual(topTitles(card), ['Claim', 'Reply', 'Transfer', 'Resolve']);
     });
 
@@ -516,7 +441,7 @@ describe('agent cards', () => {
 
     it('when the transcript is short, then every line is shown', () => {
       const card = renderAgentTicketCard({ ...fullAgentTicket, transcript: fullAgentTicket.transcript.slice(0, 3) });
-      assertValidCard(card);
+      assertValidAgentCard(card);
       const transcript = showCard(card, 'Transcript');
       assert.deepEqual(texts(transcript), [
         '3 messages, oldest first.',
@@ -531,7 +456,7 @@ describe('agent cards', () => {
 
     it('when rendered with minimal data, then it is valid, says "Nobody yet" and shows no empty sections or transcript', () => {
       const card = renderAgentTicketCard(minimalAgentTicket);
-      assertValidCard(card);
+      assertValidAgentCard(card);
       assert.deepEqual(factsOf(card), [
         { title: 'Employee', value: 'Ola' },
         { title: 'Cause', value: 'Unknown (0%)' },
@@ -556,7 +481,7 @@ describe('agent cards', () => {
         details: 'x'.repeat(2000),
         transcript: Array.from({ length: 40 }, (_, i) => ({ when: `09:${i}`, who: 'Alex Wilber', text: `${i} ${'y'.repeat(4000)}` })),
       });
-      assertValidCard(card);
+      assertValidAgentCard(card);
       const lines = texts(showCard(card, 'Transcript')).filter((line) => line.includes('yyy'));
       assert.equal(lines.length, AGENT_TRANSCRIPT_SHOWN);
       for (const line of lines) {
@@ -574,14 +499,14 @@ describe('agent cards', () => {
         answers: [{ question: LONG, answer: LONG }],
         transcript: [{ when: 'now', who: 'Alex Wilber', text: LONG }],
       });
-      assertValidCard(card);
+      assertValidAgentCard(card);
     });
   });
 
   describe('incident card', () => {
     it('when rendered with everything, then it warns, shows the facts, lists tickets and employees without tickets', () => {
       const card = renderIncidentCard(fullIncident);
-      assertValidCard(card);
+      assertValidAgentCard(card);
       const lines = texts(card);
       assert.equal(lines[0], 'Possible tenant-wide problem');
       assert.ok(lines.includes(fullIncident.title));
@@ -608,7 +533,7 @@ describe('agent cards', () => {
 
     it('when rendered with minimal data, then it has no actions, no empty lists and no summary', () => {
       const card = renderIncidentCard(minimalIncident);
-      assertValidCard(card);
+      assertValidAgentCard(card);
       assert.equal(card.actions, undefined);
       assert.equal(collectActions(card).length, 0);
       assert.deepEqual(texts(card), ['Possible tenant-wide problem', 'Several failed OneDrive sign-ins']);
@@ -619,7 +544,7 @@ describe('agent cards', () => {
   describe('ticket resolved card', () => {
     it('when rendered, then it says who resolved it with the note, asks for a comment and offers five ratings and "It\'s not fixed"', () => {
       const card = renderTicketResolvedCard(fullResolved);
-      assertValidCard(card);
+      assertValidAgentCard(card);
       const lines = texts(card);
       assert.equal(lines[0], 'Your ticket HD-000012 is resolved');
       assert.ok(lines.includes('Kari Nordmann resolved it:'));
@@ -648,7 +573,7 @@ describe('agent cards', () => {
 
     it('when there is no note, then it just says who resolved it', () => {
       const card = renderTicketResolvedCard({ ticketId: 'HD-7', agentName: 'Kari Nordmann', causeTitle: 'Unknown' });
-      assertValidCard(card);
+      assertValidAgentCard(card);
       assert.ok(texts(card).includes('Kari Nordmann resolved it.'));
       assert.equal(elementsOfType(card, 'Container').length, 0);
     });
@@ -657,7 +582,7 @@ describe('agent cards', () => {
   describe('lookup result card', () => {
     it('when rendered with everything, then it shows the person, cause, findings, events and the audit note last, with no actions', () => {
       const card = renderLookupResultCard(fullLookup);
-      assertValidCard(card);
+      assertValidAgentCard(card);
       assert.equal(card.actions, undefined);
       assert.equal(collectActions(card).length, 0);
       const lines = texts(card);
@@ -681,7 +606,7 @@ describe('agent cards', () => {
 
     it('when rendered with minimal data, then it shows the UPN, the cause and the audit note only', () => {
       const card = renderLookupResultCard(minimalLookup);
-      assertValidCard(card);
+      assertValidAgentCard(card);
       assert.deepEqual(texts(card), [
         'Lookup: nobody@contoso.onmicrosoft.com',
         "I couldn't pin this down",
@@ -694,7 +619,7 @@ describe('agent cards', () => {
   describe('ticket list card', () => {
     it('when there are tickets, then each is one compact selectable container that refreshes it by ticketId', () => {
       const card = renderTicketListCard(fullList);
-      assertValidCard(card);
+      assertValidAgentCard(card);
       const containers = elementsOfType(card, 'Container');
       assert.equal(containers.length, 2);
       assert.deepEqual(texts(containers[0]), [
@@ -717,7 +642,7 @@ describe('agent cards', () => {
 
     it('when there are none, then it shows the empty text and no actions', () => {
       const card = renderTicketListCard({ ...fullList, tickets: [] });
-      assertValidCard(card);
+      assertValidAgentCard(card);
       assert.deepEqual(texts(card), ['Open tickets', 'No open tickets. Nice.']);
       assert.equal(collectActions(card).length, 0);
     });
@@ -728,7 +653,7 @@ describe('agent cards', () => {
         ticketId: `HD-${String(100 + i).padStart(6, '0')}`,
       }));
       const card = renderTicketListCard({ ...fullList, tickets });
-      assertValidCard(card);
+      assertValidAgentCard(card);
       assert.equal(elementsOfType(card, 'Container').length, TICKET_LIST_SHOWN);
       assert.ok(texts(card).includes('…and 3 more not shown.'));
       assert.equal(new Set(dataActions(card).map(({ data }) => data.ticketId)).size, TICKET_LIST_SHOWN);

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import {
   CardTemplateError,
   FIX_RESULTS,
-  isVerb,
   renderDiagnosisCard,
   renderEscalateCard,
   renderFixStepCard,
@@ -24,102 +23,15 @@ import {
 } from '../../src/cards';
 import { QUESTION_IDS, QUESTIONS } from '../../src/domain/questions';
 import { validateAdaptiveCard } from './adaptive-cards-validator';
+import { allText, assertValidCard, BLOCKED_SIGN_INS, collectActions, dataActions, elementsOfType, factsOf, LONG, type Json } from './card-test-helpers';
 
 // ---------------------------------------------------------------------------------------------
-// Helpers
+// Helpers (the shared ones are in card-test-helpers.ts)
 
-type Json = Record<string, unknown>;
-
-interface FoundAction {
-  action: Json;
-  path: string;
-}
-
-/** Every action in the card: `actions` arrays, ActionSets, selectActions, and inside ShowCard cards. */
-function collectActions(node: unknown, path = '$', found: FoundAction[] = []): FoundAction[] {
-  if (Array.isArray(node)) {
-    node.forEach((item, i) => collectActions(item, `${path}[${i}]`, found));
-  } else if (node !== null && typeof node === 'object') {
-    const object = node as Json;
-    if (typeof object.type === 'string' && object.type.startsWith('Action.')) found.push({ action: object, path });
-    for (const [key, value] of Object.entries(object)) collectActions(value, `${path}.${key}`, found);
-  }
-  return found;
-}
-
-/** Actions that send data to the bot (Submit / Execute). */
-function dataActions(card: AdaptiveCard): Array<FoundAction & { data: Json }> {
-  return collectActions(card)
-    .filter(({ action }) => action.type === 'Action.Submit' || action.type === 'Action.Execute')
-    .map((found) => ({ ...found, data: (found.action.data ?? {}) as Json }));
-}
-
-/** Every element (body items, columns, container items, ShowCard bodies) of the given type. */
-function elementsOfType(node: unknown, type: string, found: Json[] = []): Json[] {
-  if (Array.isArray(node)) {
-    for (const item of node) elementsOfType(item, type, found);
-  } else if (node !== null && typeof node === 'object') {
-    const object = node as Json;
-    if (object.type === type) found.push(object);
-    for (const value of Object.values(object)) elementsOfType(value, type, found);
-  }
-  return found;
-}
-
-function allText(card: AdaptiveCard): string {
-  return elementsOfType(card, 'TextBlock')
-    .map((block) => String(block.text))
-    .join('\n');
-}
-
-function factsOf(card: AdaptiveCard): Array<{ title: string; value: string }> {
-  return elementsOfType(card, 'FactSet').flatMap((set) => set.facts as Array<{ title: string; value: string }>);
-}
-
+/** Titles of every action in the card, ShowCards and body included. */
 function titles(card: AdaptiveCard): string[] {
   return collectActions(card).map(({ action }) => String(action.title));
 }
-
-/** The checks every card must pass. */
-function assertValidCard(card: AdaptiveCard, options: { maxTitle?: number } = {}): void {
-  const json = JSON.stringify(card);
-  assert.ok(!json.includes('${'), `unexpanded template expression in ${json}`);
-  assert.equal(card.$schema, 'http://adaptivecards.io/schemas/adaptive-card.json');
-  assert.equal(card.type, 'AdaptiveCard');
-  assert.equal(card.version, '1.5');
-  assert.equal(card.msteams, undefined, 'msteams (full width) is not supported by Agents Playground');
-
-  const problems = validateAdaptiveCard(card);
-  assert.deepEqual(problems, [], `Adaptive Card problems:\n  ${problems.join('\n  ')}\n${JSON.stringify(card, null, 2)}`);
-
-  for (const { action, path } of collectActions(card)) {
-    assert.ok(
-      ['Action.Submit', 'Action.Execute', 'Action.ShowCard'].includes(String(action.type)),
-      `${path}: unexpected action type ${String(action.type)}`,
-    );
-    assert.ok(typeof action.title === 'string' && action.title.trim().length > 0, `${path}: action without a title`);
-    assert.ok(
-      String(action.title).length <= (options.maxTitle ?? 24),
-      `${path}: button title "${String(action.title)}" is too long for Teams`,
-    );
-  }
-  for (const { data, path } of dataActions(card)) {
-    assert.ok(isVerb(data.verb), `${path}: data.verb ${JSON.stringify(data.verb)} is not one of Verbs`);
-  }
-  for (const [key, value] of Object.entries(card)) {
-    assert.notEqual(value, null, `top-level ${key} is null`);
-  }
-  if ('actions' in card) {
-    const actions = card.actions as unknown[];
-    assert.ok(actions.length > 0, 'an empty actions array');
-    assert.ok(actions.every((action) => action !== null && typeof action === 'object'), 'a null action');
-  }
-  for (const block of elementsOfType(card, 'TextBlock')) {
-    assert.equal(typeof block.text, 'string', 'TextBlock text must be a string');
-  }
-}
-
-const LONG = 'OneDrive keeps asking me to sign in again and again, and every time I type my password the window closes and shows the same error a few seconds later. '.repeat(6).trim();
 
 // ---------------------------------------------------------------------------------------------
 // Sample view-models
@@ -136,18 +48,7 @@ const fullDiagnosis: DiagnosisCardModel = {
     { text: 'The policy "Require compliant device for SharePoint" reported failure for each of them.', supports: true },
     { text: 'Your password has not changed in the last 30 days.', supports: false },
   ],
-  events: [
-    {
-      when: 'Today 09:14',
-      app: 'Microsoft OneDrive',
-      outcome: 'Failed',
-      reason: '53003: access has been blocked by Conditional Access policies',
-      policy: 'Require compliant device for SharePoint',
-      device: 'LAPTOP-4821 (Windows 11)',
-      place: 'Oslo, NO',
-    },
-    { when: 'Today 09:02', app: 'Microsoft OneDrive', outcome: 'Failed', reason: '53003: blocked by Conditional Access' },
-  ],
+  events: [{ ...BLOCKED_SIGN_INS[0], device: 'LAPTOP-4821 (Windows 11)', place: 'Oslo, NO' }, { ...BLOCKED_SIGN_INS[1] }],
   eventsSummary: 'I read 14 sign-in events from the last 48 hours.',
   lookupNote: 'I could not read the device list, so device details may be missing.',
   warnings: ['Do not delete the OneDrive folder: files that have not synced yet would be lost.'],

@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
 import { QUESTIONS } from '../../src/domain/questions';
-import { buildScenarioTenant, SCENARIOS } from '../fixtures/scenario-tenant';
-import { BotHarness, cardsOf, findAction, type Chat } from '../support/bot-harness';
+import { cardsOf, findAction, type Chat } from '../support/bot-harness';
 import { actionData, cardText, type Json } from '../support/cards';
+import { allText, scenario, useScenarioBot } from '../support/e2e-helpers';
 import { driveTriage } from '../support/triage-driver';
-
-function allText(replies: Json[]): string {
-  return cardsOf(replies).map(cardText).join('\n---\n');
-}
 
 /** The text of the single message card (a card with no actions) the bot answered with. */
 function noticeText(replies: Json[]): string {
@@ -17,11 +13,9 @@ function noticeText(replies: Json[]): string {
 }
 
 describe('e2e: bad input gets a clear reply and the bot keeps working', () => {
-  const h = new BotHarness();
-  const stale = SCENARIOS.find((s) => s.causeId === 'stale-credentials')!;
-  const unknown = SCENARIOS.find((s) => s.causeId === 'unknown')!;
-  before(() => h.start({}, buildScenarioTenant(new Date())));
-  after(() => h.stop());
+  const h = useScenarioBot();
+  const stale = scenario('stale-credentials');
+  const unknown = scenario('unknown');
 
   /** A normal message afterwards still gets a normal answer. */
   async function assertStillWorks(chat: Chat): Promise<void> {

@@ -1,33 +1,20 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { getPlaybook } from '../../src/domain/playbooks';
-import { buildScenarioTenant, SCENARIOS } from '../fixtures/scenario-tenant';
-import { BotHarness, cardsOf, findAction } from '../support/bot-harness';
-import { actionData, cardText, type Json } from '../support/cards';
+import { cardsOf, findAction } from '../support/bot-harness';
+import { actionData, type Json } from '../support/cards';
+import { allText, scenario, stepIdIn, useScenarioBot } from '../support/e2e-helpers';
 import { diagnosisCardIn, driveTriage } from '../support/triage-driver';
-
-function allText(replies: Json[]): string {
-  return cardsOf(replies).map(cardText).join('\n---\n');
-}
 
 function questionIn(replies: Json[]): string | undefined {
   const q = findAction(replies, 'triage.answer');
   return q ? String(q.questionId) : undefined;
 }
 
-function stepIdIn(replies: Json[]): string | undefined {
-  const d = cardsOf(replies)
-    .flatMap(actionData)
-    .find((a) => a.verb === 'fix.result');
-  return d ? String(d.stepId) : undefined;
-}
-
 describe('e2e: a restart mid-conversation resumes where it was', () => {
-  const h = new BotHarness();
-  const unknown = SCENARIOS.find((s) => s.causeId === 'unknown')!;
-  const stale = SCENARIOS.find((s) => s.causeId === 'stale-credentials')!;
-  before(() => h.start({}, buildScenarioTenant(new Date())));
-  after(() => h.stop());
+  const h = useScenarioBot();
+  const unknown = scenario('unknown');
+  const stale = scenario('stale-credentials');
 
   const restart = async (): Promise<void> => {
     const oldUrl = h.bot!.url;

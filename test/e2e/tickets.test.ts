@@ -2,17 +2,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { getPlaybook } from '../../src/domain/playbooks';
-import { buildScenarioTenant, SCENARIOS, type Scenario } from '../fixtures/scenario-tenant';
-import { BotHarness, cardsOf, findAction, type Chat } from '../support/bot-harness';
+import { cardsOf, findAction, type Chat } from '../support/bot-harness';
 import { actionData, cardText, type Json } from '../support/cards';
+import { allText, messagesSince, scenario, useScenarioBot } from '../support/e2e-helpers';
 import { driveTriage } from '../support/triage-driver';
 
-const scenario = (causeId: string): Scenario => SCENARIOS.find((s) => s.causeId === causeId)!;
 const TICKET_ID = /^HD-\d{6}$/;
-
-function allText(replies: Json[]): string {
-  return cardsOf(replies).map(cardText).join('\n---\n');
-}
 
 /** The ticket card (a card whose actions carry ticketId) among replies. */
 function ticketCardsIn(replies: Json[]): Json[] {
@@ -37,9 +32,7 @@ interface Opened {
 }
 
 describe('e2e: tickets', () => {
-  const h = new BotHarness();
-  before(() => h.start({}, buildScenarioTenant(new Date())));
-  after(() => h.stop());
+  const h = useScenarioBot();
 
   const dbFile = (): string => join(h.dataDir, 'data', 'helpdesk.sqlite');
   function readDb<T>(read: (db: Database.Database) => T): T {
@@ -131,10 +124,7 @@ describe('e2e: tickets', () => {
     const rowsBefore = ticketCount();
     const before = h.connector.calls.length;
     await Promise.all([chat.submit(create), chat.submit(create)]);
-    const posted = h.connector.calls
-      .slice(before)
-      .filter((c) => c.conversationId === chat.conversationId && c.body.type === 'message')
-      .map((c) => c.body);
+    const posted = messagesSince(h, chat.conversationId, before);
     assert.equal(ticketCount(), rowsBefore + 1, 'two ticket rows were written');
     assert.equal(new Set(ticketCardsIn(posted).map(ticketIdOf)).size, 1);
     assert.doesNotMatch(allText(posted), /couldn't save|went wrong|storage/i);

@@ -1,36 +1,18 @@
 import assert from 'node:assert/strict';
 import { getPlaybook } from '../../src/domain/playbooks';
-import { buildScenarioTenant, SCENARIOS, type Scenario } from '../fixtures/scenario-tenant';
-import { BotHarness, cardsOf, findAction, type Chat } from '../support/bot-harness';
+import { cardsOf, findAction, type Chat } from '../support/bot-harness';
 import { actionData, cardText, type Json } from '../support/cards';
+import { allText, fixActions, messagesSince, scenario, stepIdIn, useScenarioBot } from '../support/e2e-helpers';
 import { driveTriage } from '../support/triage-driver';
-
-const scenario = (causeId: string): Scenario => SCENARIOS.find((s) => s.causeId === causeId)!;
-
-/** Every fix.result action in the replies. */
-function fixActions(replies: Json[]): Json[] {
-  return cardsOf(replies)
-    .flatMap(actionData)
-    .filter((d) => d.verb === 'fix.result');
-}
 
 /** The fix-step card among replies (the card with fix.result actions). */
 function stepCard(replies: Json[]): Json | undefined {
   return cardsOf(replies).find((c) => actionData(c).some((d) => d.verb === 'fix.result'));
 }
 
-/** The step id on the fix-step card among replies. */
-function stepIdIn(replies: Json[]): string | undefined {
-  return fixActions(replies)[0]?.stepId as string | undefined;
-}
-
 /** One card as the activity list the helpers read. */
 function asReplies(card: Json): Json[] {
   return [{ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] }];
-}
-
-function allText(replies: Json[]): string {
-  return cardsOf(replies).map(cardText).join('\n---\n');
 }
 
 /** Presses `result` on the step card among `replies`. */
@@ -41,9 +23,7 @@ async function pressStep(chat: Chat, replies: Json[], result: 'fixed' | 'not-fix
 }
 
 describe('e2e: the fix walkthrough', () => {
-  const h = new BotHarness();
-  before(() => h.start({}, buildScenarioTenant(new Date())));
-  after(() => h.stop());
+  const h = useScenarioBot();
 
   async function diagnose(causeId: string): Promise<{ chat: Chat; replies: Json[]; diagnosisCard: Json }> {
     const s = scenario(causeId);
@@ -203,10 +183,7 @@ describe('e2e: the fix walkthrough', () => {
     const notFixed = fixActions(replies).find((d) => d.result === 'not-fixed')!;
     const before = h.connector.calls.length;
     await Promise.all([chat.submit(notFixed), chat.submit(notFixed)]);
-    const posted = h.connector.calls
-      .slice(before)
-      .filter((c) => c.conversationId === chat.conversationId && c.body.type === 'message')
-      .map((c) => c.body);
+    const posted = messagesSince(h, chat.conversationId, before);
     const stepCards = cardsOf(posted).filter((c) => actionData(c).some((d) => d.verb === 'fix.result'));
     assert.equal(stepCards.length, 1, `step cards: ${stepCards.map(cardText).join(' | ').slice(0, 300)}`);
     assert.doesNotMatch(allText(posted), /couldn't save|went wrong|storage/i);
@@ -230,10 +207,7 @@ describe('e2e: the fix walkthrough', () => {
         channelData: { tenant: { id: 'tenant-1' } },
         value: { action: { type: 'Action.Execute', verb: data.verb, data } },
       });
-      const replies = h.connector.calls
-        .slice(before)
-        .filter((c) => c.conversationId === chat.conversationId && c.body.type === 'message')
-        .map((c) => c.body);
+      const replies = messagesSince(h, chat.conversationId, before);
       return { ...result, replies };
     }
 

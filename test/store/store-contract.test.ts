@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TableServiceClient } from '@azure/data-tables';
@@ -10,6 +9,7 @@ import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { createAzureStores } from '../../src/store/azure-stores';
 import { createSqliteStores } from '../../src/store/sqlite-stores';
 import { startAzurite, type AzuriteHandle } from '../support/azurite';
+import { freePort } from '../support/ports';
 import { storeContractSuite } from './store-contract';
 
 storeContractSuite('SQLite', async () => {
@@ -89,7 +89,7 @@ describe('Azure Storage (Azurite)', function () {
 
     it('reports not ready (without throwing) when the storage account cannot be reached', async function () {
       this.timeout(30_000);
-      const port = await closedPort();
+      const port = await freePort(); // nothing listens there
       const connectionString = azurite!.connectionString.replace(/127\.0\.0\.1:\d+/g, `127.0.0.1:${port}`);
       const stores = await createAzureStores({ connectionString, ...uniqueNames() });
       const started = Date.now();
@@ -102,7 +102,7 @@ describe('Azure Storage (Azurite)', function () {
     });
 
     it('in managed-identity mode, asks the credential for a storage token and reports a token failure as not ready', async () => {
-      const port = await closedPort();
+      const port = await freePort(); // nothing listens there
       const scopes: string[] = [];
       const credential = {
         getToken: async (scope: string | string[]) => {
@@ -134,18 +134,6 @@ describe('Azure Storage (Azurite)', function () {
     });
   });
 });
-
-/** A loopback port nothing listens on (bound, then released). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function dropAzureData(connectionString: string, names: { tablePrefix: string; blobContainer: string }): Promise<void> {
   const tables = TableServiceClient.fromConnectionString(connectionString, { allowInsecureConnection: true });

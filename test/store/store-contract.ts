@@ -49,8 +49,9 @@ function bigTranscript(chars: number): TicketDraft['transcript'] {
   return lines;
 }
 
-async function rejectsWithConflict(promise: Promise<unknown>): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => error instanceof TicketConflictError);
+/** Expects a TicketConflictError that names `ticketId`. */
+async function rejectsWithConflict(promise: Promise<unknown>, ticketId: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => error instanceof TicketConflictError && error.ticketId === ticketId);
 }
 
 export function storeContractSuite(name: string, make: () => Promise<StoreFixture>): void {
@@ -108,12 +109,23 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         assert.equal(((await s().botStorage.read(['k'])).k as Record<string, unknown>).v, 2);
       });
 
+      it('when two turns write from the same read (on two instances), then exactly one wins', async () => {
+        await s().botStorage.write({ k: { v: 0 } });
+        const peer = await other();
+        const read = (await s().botStorage.read(['k'])).k as Record<string, unknown>;
+        const results = await Promise.allSettled([s().botStorage.write({ k: { ...read, v: 'a' } }), peer.botStorage.write({ k: { ...read, v: 'b' } })]);
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+        assert.equal(results.filter((r) => r.status === 'rejected').length, 1);
+      });
+
       it("when an item is written with eTag '*' or without an eTag, then it overwrites whatever is stored", async () => {
         await s().botStorage.write({ k: { v: 1 } });
         const read = (await s().botStorage.read(['k'])).k as Record<string, unknown>;
         await s().botStorage.write({ k: { ...read, v: 2 } });
         await s().botStorage.write({ k: { v: 3, eTag: '*' } });
-        assert.equal(((await s().botStorage.read(['k'])).k as Record<string, unknown>).v, 3);
+        const forced = (await s().botStorage.read(['k'])).k as Record<string, unknown>;
+        assert.equal(forced.v, 3);
+        assert.notEqual(forced.eTag, '*');
         await s().botStorage.write({ k: { v: 4 } });
         assert.equal(((await s().botStorage.read(['k'])).k as Record<string, unknown>).v, 4);
       });
@@ -145,6 +157,7 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
       it('when a ticket is read by id (any case), then it comes back whole; unknown ids give undefined', async () => {
         const created = await s().tickets.create(contractDraft('u1'));
         assert.deepEqual(await s().tickets.get(created.id), created);
+        assert.deepEqual(created.stepsTried, contractDraft('u1').stepsTried);
         assert.deepEqual(await s().tickets.get(created.id.toLowerCase()), created);
         assert.equal(await s().tickets.get('HD-999999'), undefined);
         assert.equal(await s().tickets.get('not a ticket'), undefined);
@@ -162,9 +175,9 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
       it('when a ticket is updated with a stale version (or does not exist), then TicketConflictError is thrown and nothing changes', async () => {
         const created = await s().tickets.create(contractDraft('u1'));
         const current = await s().tickets.update({ ...created, status: 'claimed' });
-        await rejectsWithConflict(s().tickets.update({ ...created, status: 'resolved' }));
+        await rejectsWithConflict(s().tickets.update({ ...created, status: 'resolved' }), created.id);
         assert.deepEqual(await s().tickets.get(created.id), current);
-        await rejectsWithConflict(s().tickets.update({ ...created, id: 'HD-000777', number: 777 }));
+        await rejectsWithConflict(s().tickets.update({ ...created, id: 'HD-000777', number: 777 }), 'HD-000777');
       });
 
       it('when two updates start from the same read, then exactly one wins', async () => {
@@ -183,16 +196,17 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         assert.deepEqual(await s().tickets.get(created.id), won[0].value);
       });
 
-      it('when tickets are listed by requester, then only theirs come back, newest first, at most 50', async () => {
+      it('when tickets are listed by requester, then only theirs come back (closed ones too), newest first, at most 50', async () => {
         const mine: Ticket[] = [];
         for (let i = 0; i < 53; i++) {
-          mine.push(await s().tickets.create(contractDraft('me')));
+          mine.push(await s().tickets.create(contractDraft('me', i === 52 ? 'withdrawn' : 'new')));
           if (i % 10 === 0) await s().tickets.create(contractDraft('someone-else'));
         }
         const listed = await s().tickets.listByRequester('me');
         assert.equal(listed.length, 50);
         assert.deepEqual(listed.map((t) => t.id), mine.slice(-50).reverse().map((t) => t.id));
         assert.deepEqual(listed[0], mine[mine.length - 1]);
+        assert.equal(listed[0].status, 'withdrawn');
         assert.deepEqual(await s().tickets.listByRequester("nobody's"), []);
       });
 

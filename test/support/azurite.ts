@@ -6,9 +6,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { freePort } from './ports';
 
 /** The emulator's published development account (documented by Microsoft; not a secret). */
 const ACCOUNT = 'devstoreaccount1';
@@ -19,19 +19,6 @@ export interface AzuriteHandle {
   blobEndpoint: string;
   tableEndpoint: string;
   stop(): Promise<void>;
-}
-
-/** A port the OS says is free right now (bind to 0, read it, release it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function distinctFreePorts(n: number): Promise<number[]> {

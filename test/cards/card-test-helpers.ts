@@ -1,0 +1,118 @@
+/** Helpers the card tests share: walking a rendered card's actions and elements, and the checks every card must pass. */
+import assert from 'node:assert/strict';
+import { isVerb, type AdaptiveCard } from '../../src/cards';
+import { validateAdaptiveCard } from './adaptive-cards-validator';
+
+export type Json = Record<string, unknown>;
+
+export interface FoundAction {
+  action: Json;
+  path: string;
+}
+
+/** Every action in the card: `actions` arrays, ActionSets, selectActions, `refresh`, and inside ShowCard cards. */
+export function collectActions(node: unknown, path = '$', found: FoundAction[] = []): FoundAction[] {
+  if (Array.isArray(node)) {
+    node.forEach((item, i) => collectActions(item, `${path}[${i}]`, found));
+  } else if (node !== null && typeof node === 'object') {
+    const object = node as Json;
+    if (typeof object.type === 'string' && object.type.startsWith('Action.')) found.push({ action: object, path });
+    for (const [key, value] of Object.entries(object)) collectActions(value, `${path}.${key}`, found);
+  }
+  return found;
+}
+
+/** Actions that send data to the bot (Submit / Execute). */
+export function dataActions(card: unknown): Array<FoundAction & { data: Json }> {
+  return collectActions(card)
+    .filter(({ action }) => action.type === 'Action.Submit' || action.type === 'Action.Execute')
+    .map((found) => ({ ...found, data: (found.action.data ?? {}) as Json }));
+}
+
+/** Every element (body items, columns, container items, ShowCard bodies) of the given type. */
+export function elementsOfType(node: unknown, type: string, found: Json[] = []): Json[] {
+  if (Array.isArray(node)) {
+    for (const item of node) elementsOfType(item, type, found);
+  } else if (node !== null && typeof node === 'object') {
+    const object = node as Json;
+    if (object.type === type) found.push(object);
+    for (const value of Object.values(object)) elementsOfType(value, type, found);
+  }
+  return found;
+}
+
+/** The text of every TextBlock, in order. */
+export function texts(node: unknown): string[] {
+  return elementsOfType(node, 'TextBlock').map((block) => String(block.text));
+}
+
+/** The text of every TextBlock, one per line. */
+export function allText(node: unknown): string {
+  return texts(node).join('\n');
+}
+
+/** The facts of every FactSet, in order. */
+export function factsOf(node: unknown): Array<{ title: string; value: string }> {
+  return elementsOfType(node, 'FactSet').flatMap((set) => set.facts as Array<{ title: string; value: string }>);
+}
+
+/** Two OneDrive sign-ins blocked by Conditional Access, the first naming the policy: sample events for the diagnosis and lookup cards. */
+export const BLOCKED_SIGN_INS = [
+  {
+    when: 'Today 09:14',
+    app: 'Microsoft OneDrive',
+    outcome: 'Failed',
+    reason: '53003: access has been blocked by Conditional Access policies',
+    policy: 'Require compliant device for SharePoint',
+  },
+  { when: 'Today 09:02', app: 'Microsoft OneDrive', outcome: 'Failed', reason: '53003: blocked by Conditional Access' },
+] as const;
+
+export const LONG = 'OneDrive keeps asking me to sign in again and again, and every time I type my password the window closes and shows the same error a few seconds later. '.repeat(6).trim();
+
+export interface CardCheckOptions {
+  /** The longest button title allowed; 24 (what Teams shows) unless told. */
+  maxTitle?: number;
+  /** `validateAdaptiveCard` problems that are known to be harmless for this card. */
+  acceptedProblems?: readonly string[];
+}
+
+/** The checks every card must pass. */
+export function assertValidCard(card: AdaptiveCard, options: CardCheckOptions = {}): void {
+  const json = JSON.stringify(card);
+  assert.ok(!json.includes('${'), `unexpanded template expression in ${json}`);
+  assert.equal(card.$schema, 'http://adaptivecards.io/schemas/adaptive-card.json');
+  assert.equal(card.type, 'AdaptiveCard');
+  assert.equal(card.version, '1.5');
+  assert.equal(card.msteams, undefined, 'msteams (full width) is not supported by Agents Playground');
+
+  const accepted = options.acceptedProblems ?? [];
+  const problems = validateAdaptiveCard(card).filter((problem) => !accepted.includes(problem));
+  assert.deepEqual(problems, [], `Adaptive Card problems:\n  ${problems.join('\n  ')}\n${JSON.stringify(card, null, 2)}`);
+
+  for (const { action, path } of collectActions(card)) {
+    assert.ok(
+      ['Action.Submit', 'Action.Execute', 'Action.ShowCard'].includes(String(action.type)),
+      `${path}: unexpected action type ${String(action.type)}`,
+    );
+    assert.ok(typeof action.title === 'string' && action.title.trim().length > 0, `${path}: action without a title`);
+    assert.ok(
+      String(action.title).length <= (options.maxTitle ?? 24),
+      `${path}: button title "${String(action.title)}" is too long for Teams`,
+    );
+  }
+  for (const { data, path } of dataActions(card)) {
+    assert.ok(isVerb(data.verb), `${path}: data.verb ${JSON.stringify(data.verb)} is not one of Verbs`);
+  }
+  for (const [key, value] of Object.entries(card)) {
+    assert.notEqual(value, null, `top-level ${key} is null`);
+  }
+  if ('actions' in card) {
+    const actions = card.actions as unknown[];
+    assert.ok(actions.length > 0, 'an empty actions array');
+    assert.ok(actions.every((action) => action !== null && typeof action === 'object'), 'a null action');
+  }
+  for (const block of elementsOfType(card, 'TextBlock')) {
+    assert.equal(typeof block.text, 'string', 'TextBlock text must be a string');
+  }
+}
