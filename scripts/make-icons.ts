@@ -145,7 +145,7 @@ function coverage(shape: Shape, px: number, py: number, size: number): number {
 /** The 192×192 colour icon: brand rounded square, white glyph, transparent outside the corners. */
 export function drawColorIcon(size = 192): RgbaImage {
   const background = roundedSquare(0, 0.2);
-  const mark = glyph(0.78);
+  const mark = glyph(0.9);
   const pixels = new Uint8Array(size * size * 4);
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
@@ -164,7 +164,7 @@ export function drawColorIcon(size = 192): RgbaImage {
 
 /** The 32×32 outline icon: white glyph on transparent; edges are white with partial alpha. */
 export function drawOutlineIcon(size = 32): RgbaImage {
-  const mark = glyph(0.94);
+  const mark = glyph(1.15);
   const pixels = new Uint8Array(size * size * 4);
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {

@@ -1,0 +1,200 @@
+// App Service plan (Linux) and the Node 20 web app that runs the bot (`npm start` after an
+// Oryx build of the deployed source). Every setting the bot reads is wired here; none is a
+// credential: the bot, Graph and Storage all authenticate as the user-assigned identity.
+
+@description('Name of the App Service plan.')
+param planName string
+
+@description('Name of the web app; its default host name <name>.azurewebsites.net becomes BOT_DOMAIN.')
+param webAppName string
+
+@description('Azure region for the plan and the web app.')
+param location string
+
+@description('App Service plan SKU. Basic or higher: Always On is not available on Free or Shared plans.')
+@allowed([
+  'B1'
+  'B2'
+  'B3'
+  'S1'
+  'S2'
+  'S3'
+  'P0v3'
+  'P1v3'
+  'P2v3'
+  'P3v3'
+])
+param skuName string = 'B1'
+
+@description('Number of instances of the plan. More than one needs STORAGE_BACKEND=azure, which this template sets.')
+@minValue(1)
+@maxValue(10)
+param instanceCount int = 1
+
+@description('Linux runtime stack of the web app.')
+param linuxFxVersion string = 'NODE|20-lts'
+
+@description('Resource id of the user-assigned managed identity the web app runs as.')
+param identityId string
+
+@description('Client id of that identity: BOT_ID and AZURE_CLIENT_ID.')
+param identityClientId string
+
+@description('Tenant id of the bot (BOT_TENANT_ID); Graph reads this tenant too.')
+param tenantId string
+
+@description('Storage account the bot keeps its state in (AZURE_STORAGE_ACCOUNT_NAME).')
+param storageAccountName string
+
+@description('Blob container for bot state (AZURE_STORAGE_BLOB_CONTAINER).')
+param blobContainerName string
+
+@description('Prefix of the bot\'s tables (AZURE_STORAGE_TABLE_PREFIX).')
+param tablePrefix string
+
+@description('Hours of sign-in history the bot reads (SIGNIN_WINDOW_HOURS).')
+@minValue(1)
+@maxValue(720)
+param signInWindowHours int = 48
+
+@description('Comma-separated aadObjectIds of extra help desk agents (HELPDESK_AGENTS); empty for none.')
+param helpdeskAgents string = ''
+
+@description('pino log level of the bot (LOG_LEVEL).')
+@allowed([
+  'fatal'
+  'error'
+  'warn'
+  'info'
+  'debug'
+  'trace'
+  'silent'
+])
+param logLevel string = 'info'
+
+@description('Name of the Application Insights component whose connection string goes into APPLICATIONINSIGHTS_CONNECTION_STRING.')
+param appInsightsName string
+
+@description('Resource id of the Log Analytics workspace that receives the web app\'s console and HTTP logs.')
+param workspaceId string
+
+@description('Tags applied to the plan and the web app.')
+param tags object = {}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'linux'
+  sku: {
+    name: skuName
+    capacity: instanceCount
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+var appSettings = [
+  // The bot's own identity (botbuilder's ManagedIdentityServiceClientCredentialsFactory).
+  { name: 'BOT_ID', value: identityClientId }
+  { name: 'BOT_TENANT_ID', value: tenantId }
+  { name: 'BOT_TYPE', value: 'UserAssignedMsi' }
+  // @azure/identity ManagedIdentityCredential for Graph and Storage.
+  { name: 'AZURE_CLIENT_ID', value: identityClientId }
+  { name: 'GRAPH_ENABLED', value: 'true' }
+  // Shared state so that more than one instance can run.
+  { name: 'STORAGE_BACKEND', value: 'azure' }
+  { name: 'AZURE_STORAGE_ACCOUNT_NAME', value: storageAccountName }
+  { name: 'AZURE_STORAGE_BLOB_CONTAINER', value: blobContainerName }
+  { name: 'AZURE_STORAGE_TABLE_PREFIX', value: tablePrefix }
+  { name: 'SIGNIN_WINDOW_HOURS', value: string(signInWindowHours) }
+  { name: 'HELPDESK_AGENTS', value: helpdeskAgents }
+  { name: 'LOG_LEVEL', value: logLevel }
+  { name: 'NODE_ENV', value: 'production' }
+  // Runtime and build: Oryx runs `npm install` and `npm run build` on deployment. NODE_ENV is
+  // production during the build too, so devDependencies (TypeScript) are included explicitly.
+  { name: 'WEBSITE_NODE_DEFAULT_VERSION', value: '~20' }
+  { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
+  { name: 'NPM_CONFIG_INCLUDE', value: 'dev' }
+  // Telemetry. The connection string only lets a client send telemetry; it reads no data.
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
+  { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }
+]
+
+resource webApp 'Microsoft.Web/sites@2023-12-01' = {
+  name: webAppName
+  location: location
+  tags: tags
+  kind: 'app,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientAffinityEnabled: false
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      linuxFxVersion: linuxFxVersion
+      appCommandLine: 'npm start'
+      alwaysOn: true
+      healthCheckPath: '/readyz'
+      http20Enabled: true
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: appSettings
+    }
+  }
+}
+
+// No FTP publishing with basic credentials; deploy with `az webapp deploy` (Entra sign-in).
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: webApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: webApp
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        category: 'AppServiceConsoleLogs'
+        enabled: true
+      }
+      {
+        category: 'AppServiceHTTPLogs'
+        enabled: true
+      }
+      {
+        category: 'AppServicePlatformLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
+}
+
+@description('Name of the web app (for az webapp deploy).')
+output name string = webApp.name
+
+@description('Default host name of the web app: BOT_DOMAIN, and the host of the messaging endpoint.')
+output defaultHostName string = webApp.properties.defaultHostName
