@@ -1,4 +1,4 @@
-import { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -16,6 +16,7 @@ import type { DirectoryPort } from './domain/directory';
 import { incidentSignature } from './domain/incidents';
 import { buildDemoTenant } from './graph/demo-tenant-data';
 import { DemoTenantDirectory, loadDemoTenantFile } from './graph/demo-tenant-directory';
+import { createGraphCredential } from './graph/graph-credential';
 import { GraphDirectory } from './graph/graph-directory';
 import { createLogger } from './logger';
 import { createServer } from './server';
@@ -36,19 +37,6 @@ export interface StartOptions {
   graphCredential?: TokenCredential;
 }
 
-function graphCredential(config: NonNullable<Config['graph']>): TokenCredential {
-  const c = config.credential;
-  const authority = { authorityHost: config.authorityHost };
-  switch (c.kind) {
-    case 'client-secret':
-      return new ClientSecretCredential(config.tenantId!, c.clientId, c.secret, authority);
-    case 'certificate':
-      return new ClientCertificateCredential(config.tenantId!, c.clientId, { certificatePath: c.certificatePath }, authority);
-    case 'managed-identity':
-      return c.clientId ? new ManagedIdentityCredential({ clientId: c.clientId, ...authority }) : new ManagedIdentityCredential(authority);
-  }
-}
-
 function chooseDirectory(config: Config, log: Logger, options: StartOptions): { directory: DirectoryPort; name: string } {
   // Contract §4: a demo tenant file wins over Graph.
   if (config.demoTenantFile) {
@@ -57,7 +45,7 @@ function chooseDirectory(config: Config, log: Logger, options: StartOptions): { 
   }
   if (config.graph) {
     const directory = new GraphDirectory({
-      credential: options.graphCredential ?? graphCredential(config.graph),
+      credential: options.graphCredential ?? createGraphCredential(config.graph),
       baseUrl: config.graph.baseUrl,
       windowHours: config.signInWindowHours,
       cacheTtlMs: config.graph.cacheSeconds * 1000,

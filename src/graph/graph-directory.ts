@@ -1,11 +1,23 @@
 /**
  * The directory read from Microsoft Graph (the production DirectoryPort).
  *
- * One lookup is normally ONE round trip: a beta JSON batch holding the user, licences,
- * owned and registered devices, and the first page of interactive and non-interactive
- * sign-ins (non-interactive sign-ins only exist in beta, and a batch cannot mix versions).
- * A second batch follows only when there is more to read: further sign-in pages (up to
- * `maxPages` per stream) and the Conditional Access policies that failed a sign-in.
+ * Two ways to read one employee's evidence:
+ *
+ *  - Per user (quiet times): ONE round trip, a beta JSON batch holding the user, licences,
+ *    owned and registered devices, and the first page of interactive and non-interactive
+ *    sign-ins (non-interactive sign-ins only exist in beta, and a batch cannot mix versions).
+ *    A second batch follows only when there is more to read: further sign-in pages (up to
+ *    `maxPages` per stream) and the Conditional Access policies that failed a sign-in.
+ *    It costs 2 of the reports API's ~5 requests per 10 s per tenant.
+ *  - From the tenant-wide sign-in feed (busy times, see tenant-signin-feed.ts): the sign-ins
+ *    come from a shared, recently refreshed read of everyone's OneDrive and Office sign-ins,
+ *    and the lookup itself is one v1.0 batch (user, licences, devices, failing policies) that
+ *    never touches the reports API.
+ *
+ * A lookup reads per user when the reports limiter can take its 2 requests and still leave
+ * room for one feed refresh; otherwise (a burst) it joins the feed. A feed snapshot that is
+ * fresh and covers the whole window serves every lookup, quiet or not, since it holds the
+ * same OneDrive and Office events a per-user read would.
  */
 import type { TokenCredential } from '@azure/identity';
 import type {
@@ -20,9 +32,12 @@ import type {
   SignInEvent,
 } from '../domain/directory';
 import { CLOUD_HINT, GraphHttp, GraphLookupError, NETWORK_ERROR_STATUS, graphError, type BatchItem, type GraphLogger, type GraphResponse, type RequestContext } from './graph-http';
+import { EVENT_TYPE, STREAMS, failingPolicyIds, nextLinkOf, normaliseSignIn, odataString, relativeBetaUrl, stripOData, valueOf, type SignInStream } from './graph-shapes';
 import { SlidingWindowLimiter } from './rate-limiter';
+import { FeedNotUsableError, TenantSignInFeed, type FeedSnapshot, type TenantFeedOptions } from './tenant-signin-feed';
 
 export { GraphLookupError, type GraphLogger } from './graph-http';
+export type { TenantFeedOptions } from './tenant-signin-feed';
 
 export interface GraphDirectoryOptions {
   credential: TokenCredential;
@@ -55,6 +70,25 @@ export interface GraphDirectoryOptions {
   maxRetries?: number;
   /** First backoff step when Graph sends no Retry-After; default 250 ms. */
   backoffBaseMs?: number;
+  /**
+   * The tenant-wide sign-in feed used in bursts (see tenant-signin-feed.ts); `false` turns it
+   * off, so every lookup reads its own sign-ins (and waits on the limiter in a burst).
+   */
+  tenantFeed?: TenantFeedOptions | false;
+  /** How long Conditional Access policy details are reused across lookups; default 600 000 ms. */
+  policyCacheTtlMs?: number;
+}
+
+/** How lookups were served, for logs, tests and the burst benchmark. */
+export interface GraphDirectoryStats {
+  /** Lookups that read their own sign-ins. */
+  perUser: number;
+  /** Lookups served from the tenant-wide feed. */
+  fromFeed: number;
+  /** Lookups routed to the feed that read per user after all (feed refused or too short). */
+  feedFallbacks: number;
+  /** Lookups answered from the evidence cache. */
+  cached: number;
 }
 
 const HOUR = 3_600_000;
@@ -68,14 +102,7 @@ const DEVICE_SELECT = 'id,deviceId,displayName,operatingSystem,isCompliant,isMan
 
 export const POLICY_GAP = 'Conditional Access policy details (needs Policy.Read.All)';
 
-type Stream = 'interactive' | 'nonInteractive';
-const STREAMS: Stream[] = ['interactive', 'nonInteractive'];
-const EVENT_TYPE: Record<Stream, string> = { interactive: 'interactiveUser', nonInteractive: 'nonInteractiveUser' };
-
-/** An OData string literal ('' escapes a quote). */
-function odataString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
+type Stream = SignInStream;
 
 export class GraphDirectory implements DirectoryPort {
   private readonly http: GraphHttp;
@@ -93,6 +120,15 @@ export class GraphDirectory implements DirectoryPort {
   private readonly inFlight = new Map<string, Promise<LookupResult>>();
   /** A configuration problem found up front (scope and Graph in different clouds). */
   private readonly configProblem?: LookupFailure;
+  private readonly limiter: SlidingWindowLimiter;
+  private readonly feed?: TenantSignInFeed;
+  /** Per-user reads that have been routed but have not had their first answer yet. */
+  private perUserPending = 0;
+  private readonly policyCacheTtlMs: number;
+  private readonly policyCache = new Map<string, { policy: ConditionalAccessPolicy; expiresAt: number }>();
+  /** Policy.Read.All was refused: skip policy reads (and report the gap) until then. */
+  private policiesDeniedUntil = 0;
+  readonly stats: GraphDirectoryStats = { perUser: 0, fromFeed: 0, feedFallbacks: 0, cached: 0 };
 
   constructor(options: GraphDirectoryOptions) {
     this.baseUrl = (options.baseUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '');
@@ -105,13 +141,13 @@ export class GraphDirectory implements DirectoryPort {
     this.readPolicies = options.readPolicies ?? true;
     this.clock = options.clock ?? (() => new Date());
     this.logger = options.logger;
-    const limiter =
+    const limiter = (this.limiter =
       options.reportsLimiter ??
       new SlidingWindowLimiter({
         maxRequests: options.reportsRateLimit?.maxRequests ?? 5,
         windowMs: options.reportsRateLimit?.windowMs ?? 10_000,
         marginMs: options.reportsRateLimit?.marginMs ?? 250,
-      });
+      }));
     this.http = new GraphHttp({
       credential: options.credential,
       baseUrl: this.baseUrl,
@@ -124,12 +160,34 @@ export class GraphDirectory implements DirectoryPort {
       backoffBaseMs: options.backoffBaseMs,
     });
     this.configProblem = scopeMismatch(this.baseUrl, this.scope);
+    this.policyCacheTtlMs = options.policyCacheTtlMs ?? 600_000;
+    if (options.tenantFeed !== false) {
+      this.feed = new TenantSignInFeed(
+        {
+          http: this.http,
+          limiter,
+          baseUrl: this.baseUrl,
+          clock: this.clock,
+          logger: this.logger,
+          timeBudgetMs: this.timeBudgetMs,
+          windowHours: this.windowHours,
+          failureFor: (response) => this.failureFor('signIns', response),
+        },
+        options.tenantFeed ?? {},
+      );
+    }
+  }
+
+  /** The tenant-wide feed, when enabled (for tests and the burst benchmark). */
+  get tenantFeed(): TenantSignInFeed | undefined {
+    return this.feed;
   }
 
   async lookup(userId: string, options: { now?: Date; signal?: AbortSignal } = {}): Promise<LookupResult> {
     if (this.configProblem) return { ok: false, failure: this.configProblem };
     const cached = this.cache.get(userId);
     if (cached && cached.expiresAt > this.clock().getTime()) {
+      this.stats.cached += 1;
       this.logger?.debug?.({ source: SOURCE, cached: true }, 'directory lookup served from cache');
       return { ok: true, evidence: cached.evidence };
     }
@@ -154,18 +212,65 @@ export class GraphDirectory implements DirectoryPort {
     }
   }
 
+  /**
+   * Where this lookup's sign-ins come from: a fresh feed snapshot covering the whole window
+   * always serves; otherwise per user when the reports limiter can take 2 more requests and
+   * still leave room for one feed refresh (counting per-user reads already on their way), else
+   * the feed (a burst).
+   */
+  private route(now: Date): 'feed' | 'per-user' {
+    const feed = this.feed;
+    if (!feed || !feed.available) return 'per-user';
+    // The feed holds the sign-ins up to the clock's now; a lookup about another moment reads its own.
+    if (Math.abs(now.getTime() - this.clock().getTime()) > feed.maxAgeMs + 60_000) return 'per-user';
+    if (feed.freshComplete()) return 'feed';
+    const needed = this.limiter.inUse() + STREAMS.length * (this.perUserPending + 1) + feed.refreshCost;
+    return needed <= this.limiter.maxRequests ? 'per-user' : 'feed';
+  }
+
+  private async readPerUser(ctx: RequestContext, userId: string, now: Date): Promise<EvidenceSnapshot> {
+    this.perUserPending += 1;
+    let pending = true;
+    const answered = (): void => {
+      if (pending) this.perUserPending -= 1;
+      pending = false;
+    };
+    try {
+      const evidence = await this.read(ctx, userId, now, answered);
+      this.stats.perUser += 1;
+      return evidence;
+    } finally {
+      answered();
+    }
+  }
+
   private async lookupUncached(userId: string, options: { now?: Date; signal?: AbortSignal }): Promise<LookupResult> {
     const now = options.now ?? this.clock();
     const started = Date.now();
     const { ctx, dispose } = this.http.context(this.timeBudgetMs, options.signal);
+    let path = this.route(now);
     try {
-      const evidence = await this.read(ctx, userId, now);
+      let evidence: EvidenceSnapshot;
+      if (path === 'feed') {
+        try {
+          evidence = await this.readViaFeed(ctx, userId, now);
+          this.stats.fromFeed += 1;
+        } catch (error) {
+          if (!(error instanceof FeedNotUsableError)) throw error;
+          this.stats.feedFallbacks += 1;
+          this.logger?.debug?.({ source: SOURCE, reason: error.message }, 'tenant sign-in feed not usable; reading per user');
+          path = 'per-user';
+          evidence = await this.readPerUser(ctx, userId, now);
+        }
+      } else {
+        evidence = await this.readPerUser(ctx, userId, now);
+      }
       if (this.cacheTtlMs > 0) {
         if (this.cache.size >= MAX_CACHED_USERS) this.cache.delete(this.cache.keys().next().value!);
         this.cache.set(userId, { expiresAt: this.clock().getTime() + this.cacheTtlMs, evidence });
       }
       this.logger?.info(
-        { source: SOURCE, signIns: evidence.signIns.length, devices: evidence.devices.length, policies: evidence.conditionalAccessPolicies.length, gaps: evidence.gaps.length, roundTrips: ctx.roundTrips, ms: Date.now() - started },
+        { source: SOURCE, path, signIns: evidence.signIns.length, devices: evidence.devices.length, policies: evidence.conditionalAccessPolicies.length, gaps: evidence.gaps.length, roundTrips: ctx.roundTrips, ms: Date.now() - started },
         'directory lookup done',
       );
       return { ok: true, evidence };
@@ -176,7 +281,7 @@ export class GraphDirectory implements DirectoryPort {
           : ctx.signal.aborted
             ? this.http.timeoutFailure(ctx)
             : { kind: 'unavailable' as const, message: 'the directory could not be reached.', adminDetail: `Unexpected error reading Microsoft Graph: ${(error as Error)?.message ?? String(error)}` };
-      this.logger?.warn({ source: SOURCE, kind: failure.kind, detail: failure.adminDetail, roundTrips: ctx.roundTrips, ms: Date.now() - started }, 'directory lookup failed');
+      this.logger?.warn({ source: SOURCE, path, kind: failure.kind, detail: failure.adminDetail, roundTrips: ctx.roundTrips, ms: Date.now() - started }, 'directory lookup failed');
       return { ok: false, failure };
     } finally {
       dispose();
@@ -188,18 +293,19 @@ export class GraphDirectory implements DirectoryPort {
     return `/auditLogs/signIns?$filter=${encodeURIComponent(filter)}&$top=${this.pageSize}`;
   }
 
-  private async read(ctx: RequestContext, userId: string, now: Date): Promise<EvidenceSnapshot> {
-    const from = new Date(now.getTime() - this.windowHours * HOUR).toISOString();
+  /** The user, licence and device reads of one lookup (batch items; never reports requests). */
+  private userItems(userId: string): BatchItem[] {
     const uid = encodeURIComponent(userId);
-    const first = await this.http.batch(ctx, 'beta', [
+    return [
       { id: 'user', url: `/users/${uid}?$select=${USER_SELECT}` },
       { id: 'licenceDetails', url: `/users/${uid}/licenseDetails?$select=${LICENCE_SELECT}` },
       { id: 'ownedDevices', url: `/users/${uid}/ownedDevices?$select=${DEVICE_SELECT}` },
       { id: 'registeredDevices', url: `/users/${uid}/registeredDevices?$select=${DEVICE_SELECT}` },
-      ...STREAMS.map((s): BatchItem => ({ id: s, url: this.signInsUrl(userId, from, s), reports: true })),
-    ]);
-    const response = (id: string): GraphResponse => first.get(id) ?? { status: 502, headers: {}, body: undefined };
+    ];
+  }
 
+  /** Reads the user, licences and devices from a batch's answers; throws the failure that explains a refusal. */
+  private userParts(userId: string, response: (id: string) => GraphResponse, signInStreams: readonly string[], gaps: string[]): { user: DirectoryUser; devices: DirectoryDevice[] } {
     // The user first: a missing user explains everything else failing too.
     const userResponse = response('user');
     if (userResponse.status === 404) {
@@ -210,12 +316,11 @@ export class GraphDirectory implements DirectoryPort {
       });
     }
     if (userResponse.status !== 200) throw new GraphLookupError(this.failureFor('user', userResponse));
-    for (const s of STREAMS) if (response(s).status !== 200) throw new GraphLookupError(this.failureFor('signIns', response(s)));
+    for (const s of signInStreams) if (response(s).status !== 200) throw new GraphLookupError(this.failureFor('signIns', response(s)));
     for (const id of ['licenceDetails', 'ownedDevices', 'registeredDevices']) {
       if (response(id).status !== 200) throw new GraphLookupError(this.failureFor(id === 'licenceDetails' ? 'user' : 'devices', response(id)));
     }
 
-    const gaps: string[] = [];
     const user = pick(userResponse.body, USER_SELECT) as unknown as DirectoryUser;
     user.id ??= userId;
     user.licenseDetails = valueOf<LicenseDetail>(response('licenceDetails').body).map((l) => pick(l, LICENCE_SELECT) as LicenseDetail);
@@ -231,6 +336,98 @@ export class GraphDirectory implements DirectoryPort {
         if (!devices.has(key)) devices.set(key, device);
       }
     }
+    return { user, devices: [...devices.values()] };
+  }
+
+  /** Policies already known (cached) go to `policies`; returns the ids still to read (none while Policy.Read.All is refused). */
+  private policiesToRead(ids: string[], policies: Map<string, ConditionalAccessPolicy>, tried: Set<string>, gaps: string[]): string[] {
+    const nowMs = Date.now();
+    const out: string[] = [];
+    for (const id of ids) {
+      if (tried.has(id)) continue;
+      const hit = this.policyCache.get(id);
+      if (hit && hit.expiresAt > nowMs) {
+        policies.set(id, hit.policy);
+        tried.add(id);
+        continue;
+      }
+      if (this.policiesDeniedUntil > nowMs) {
+        if (!gaps.includes(POLICY_GAP)) gaps.push(POLICY_GAP);
+        continue;
+      }
+      if (tried.size >= MAX_POLICY_READS) break;
+      tried.add(id);
+      out.push(id);
+    }
+    return out;
+  }
+
+  /** Takes the answers to `policy-<id>` batch items into `policies` and `gaps`; false once Policy.Read.All was refused. */
+  private takePolicies(results: Map<string, GraphResponse>, policies: Map<string, ConditionalAccessPolicy>, gaps: string[]): boolean {
+    let denied = false;
+    for (const [id, res] of results) {
+      if (!id.startsWith('policy-')) continue;
+      if (res.status === 200) {
+        const policy = res.body as ConditionalAccessPolicy;
+        if (policy?.id) {
+          const clean = stripOData(policy);
+          policies.set(policy.id, clean);
+          if (this.policyCacheTtlMs > 0) this.policyCache.set(policy.id, { policy: clean, expiresAt: Date.now() + this.policyCacheTtlMs });
+        }
+      } else if (res.status === 403 || res.status === 401) {
+        denied = true;
+        if (this.policyCacheTtlMs > 0) this.policiesDeniedUntil = Date.now() + this.policyCacheTtlMs;
+        if (!gaps.includes(POLICY_GAP)) gaps.push(POLICY_GAP);
+      } else if (res.status !== 404 && !gaps.includes('Conditional Access policy details (Graph did not answer)')) {
+        gaps.push('Conditional Access policy details (Graph did not answer)');
+      }
+    }
+    if (this.policyCache.size > 200) for (const [id, hit] of this.policyCache) if (hit.expiresAt <= Date.now()) this.policyCache.delete(id);
+    return !denied;
+  }
+
+  /**
+   * Evidence from the tenant-wide feed: the user's sign-ins from a fresh snapshot, then ONE
+   * v1.0 batch for the user, licences, devices and the policies their sign-ins failed.
+   */
+  private async readViaFeed(ctx: RequestContext, userId: string, now: Date): Promise<EvidenceSnapshot> {
+    const snapshot: FeedSnapshot = await this.feed!.snapshot(ctx);
+    if (Math.abs(now.getTime() - snapshot.takenAt) > this.feed!.maxAgeMs + 60_000 || now.getTime() < snapshot.coveredFrom) {
+      throw new FeedNotUsableError('the lookup asks about another moment than the feed holds');
+    }
+    const signIns = this.feed!.eventsFor(snapshot, userId, now);
+    const gaps: string[] = [];
+    const policies = new Map<string, ConditionalAccessPolicy>();
+    const toRead = this.readPolicies ? this.policiesToRead(failingPolicyIds(signIns), policies, new Set(), gaps) : [];
+    const results = await this.http.batch(ctx, 'v1.0', [...this.userItems(userId), ...toRead.map((id) => ({ id: `policy-${id}`, url: `/identity/conditionalAccess/policies/${encodeURIComponent(id)}` }))]);
+    const response = (id: string): GraphResponse => results.get(id) ?? { status: 502, headers: {}, body: undefined };
+    const { user, devices } = this.userParts(userId, response, [], gaps);
+    this.takePolicies(results, policies, gaps);
+
+    const windowStart = Math.max(snapshot.coveredFrom, now.getTime() - this.windowHours * HOUR);
+    if (!snapshot.complete) {
+      const hours = Math.max(1, Math.round((snapshot.takenAt - snapshot.coveredFrom) / HOUR));
+      gaps.push(`Sign-ins from more than ${hours} hour${hours === 1 ? '' : 's'} ago (it was busy, so I read everyone's recent OneDrive and Office sign-ins at once, and that read reached back ${hours} hour${hours === 1 ? '' : 's'})`);
+    }
+    return {
+      user,
+      signIns,
+      devices,
+      conditionalAccessPolicies: [...policies.values()],
+      window: { from: new Date(windowStart).toISOString(), to: new Date(Math.min(snapshot.takenAt, now.getTime())).toISOString() },
+      source: SOURCE,
+      gaps,
+    };
+  }
+
+  private async read(ctx: RequestContext, userId: string, now: Date, onFirstAnswer?: () => void): Promise<EvidenceSnapshot> {
+    const from = new Date(now.getTime() - this.windowHours * HOUR).toISOString();
+    const first = await this.http.batch(ctx, 'beta', [...this.userItems(userId), ...STREAMS.map((s): BatchItem => ({ id: s, url: this.signInsUrl(userId, from, s), reports: true }))]);
+    onFirstAnswer?.();
+    const response = (id: string): GraphResponse => first.get(id) ?? { status: 502, headers: {}, body: undefined };
+
+    const gaps: string[] = [];
+    const { user, devices } = this.userParts(userId, response, STREAMS, gaps);
 
     // Sign-ins: merge both streams by id, following next links (batched) up to maxPages each.
     const signIns = new Map<string, SignInEvent>();
@@ -239,7 +436,9 @@ export class GraphDirectory implements DirectoryPort {
     const addPage = (stream: Stream, body: unknown): void => {
       for (const event of valueOf<SignInEvent>(body)) {
         if (!event?.id || signIns.has(event.id)) continue;
-        signIns.set(event.id, normaliseSignIn(event, stream));
+        // No IP addresses in evidence: nothing shows them, and evidence is kept in conversation state.
+        const { ipAddress: _ip, ...clean } = normaliseSignIn(event, stream);
+        signIns.set(event.id, clean);
       }
       const link = nextLinkOf(body);
       if (link) next[stream] = link;
@@ -269,10 +468,7 @@ export class GraphDirectory implements DirectoryPort {
         else direct.push({ stream: s, url: link });
       }
       if (!policiesDenied) {
-        for (const id of failingPolicyIds(signIns.values())) {
-          if (policiesTried.size >= MAX_POLICY_READS) break;
-          if (policiesTried.has(id)) continue;
-          policiesTried.add(id);
+        for (const id of this.policiesToRead(failingPolicyIds(signIns.values()), policies, policiesTried, gaps)) {
           items.push({ id: `policy-${id}`, url: `/identity/conditionalAccess/policies/${encodeURIComponent(id)}` });
         }
       }
@@ -292,18 +488,7 @@ export class GraphDirectory implements DirectoryPort {
           olderPagesFailed.push(`${page.status}`);
         }
       }
-      for (const [id, res] of results) {
-        if (!id.startsWith('policy-')) continue;
-        if (res.status === 200) {
-          const policy = res.body as ConditionalAccessPolicy;
-          if (policy?.id) policies.set(policy.id, stripOData(policy));
-        } else if (res.status === 403 || res.status === 401) {
-          policiesDenied = true;
-          if (!gaps.includes(POLICY_GAP)) gaps.push(POLICY_GAP);
-        } else if (res.status !== 404 && !gaps.includes('Conditional Access policy details (Graph did not answer)')) {
-          gaps.push('Conditional Access policy details (Graph did not answer)');
-        }
-      }
+      if (!this.takePolicies(results, policies, gaps)) policiesDenied = true;
     }
     if (truncated.length > 0) {
       gaps.push(`Older sign-ins in the last ${this.windowHours} hours (only the newest ${this.maxPages} pages of ${truncated.map((s) => (s === 'interactive' ? 'interactive' : 'non-interactive')).join(' and ')} sign-ins were read)`);
@@ -314,7 +499,7 @@ export class GraphDirectory implements DirectoryPort {
     return {
       user,
       signIns: events,
-      devices: [...devices.values()],
+      devices,
       conditionalAccessPolicies: [...policies.values()],
       window: { from, to: now.toISOString() },
       source: SOURCE,
@@ -324,8 +509,7 @@ export class GraphDirectory implements DirectoryPort {
 
   /** A next link as a batch-relative URL, when it points at this Graph's beta root. */
   private relativeBetaUrl(link: string): string | undefined {
-    const prefix = `${this.baseUrl}/beta/`;
-    return link.startsWith(prefix) ? `/${link.slice(prefix.length)}` : undefined;
+    return relativeBetaUrl(this.baseUrl, link);
   }
 
   /** Maps a failed Graph response to plain words and an admin detail naming the permission. */
@@ -400,16 +584,6 @@ function scopeMismatch(baseUrl: string, scope: string): LookupFailure | undefine
   };
 }
 
-function valueOf<T>(body: unknown): T[] {
-  const value = (body as { value?: unknown } | undefined)?.value;
-  return Array.isArray(value) ? (value as T[]) : [];
-}
-
-function nextLinkOf(body: unknown): string | undefined {
-  const link = (body as { '@odata.nextLink'?: unknown } | undefined)?.['@odata.nextLink'];
-  return typeof link === 'string' && link ? link : undefined;
-}
-
 /** Keeps only the selected properties (Graph may add @odata annotations). */
 function pick(source: unknown, select: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -420,20 +594,3 @@ function pick(source: unknown, select: string): Record<string, unknown> {
   return out;
 }
 
-function stripOData<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith('@odata.'))) as T;
-}
-
-/** v1.0 records lack isInteractive / signInEventTypes: fill them from the stream read. */
-function normaliseSignIn(event: SignInEvent, stream: Stream): SignInEvent {
-  const out = stripOData(event);
-  out.isInteractive ??= stream === 'interactive';
-  out.signInEventTypes ??= [EVENT_TYPE[stream]];
-  return out;
-}
-
-function failingPolicyIds(events: Iterable<SignInEvent>): string[] {
-  const ids = new Set<string>();
-  for (const e of events) for (const p of e.appliedConditionalAccessPolicies ?? []) if (p.result === 'failure' && p.id) ids.add(p.id);
-  return [...ids];
-}

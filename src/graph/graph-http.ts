@@ -5,7 +5,7 @@
  */
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import type { LookupFailure } from '../domain/directory';
-import { RateLimitWaitError, SlidingWindowLimiter, abortableSleep } from './rate-limiter';
+import { RateLimitWaitError, SlidingWindowLimiter, abortableSleep, type Lease } from './rate-limiter';
 
 /** The logger subset used (pino-compatible). Only counts, statuses and paths are logged. */
 export interface GraphLogger {
@@ -142,10 +142,16 @@ export class GraphHttp {
     let pending = items;
     for (let attempt = 0; pending.length > 0; attempt++) {
       const reports = pending.filter((i) => i.reports).length;
-      if (reports > 0) await this.acquireReports(ctx, reports);
-      const outer = await this.send(ctx, 'POST', `${this.options.baseUrl}/${version}/$batch`, {
-        requests: pending.map((i) => ({ id: i.id, method: 'GET', url: i.url })),
-      });
+      // Reports slots are held until the answer is back, and their window starts then.
+      const leases = reports > 0 ? await this.acquireReports(ctx, reports) : [];
+      let outer: GraphResponse;
+      try {
+        outer = await this.send(ctx, 'POST', `${this.options.baseUrl}/${version}/$batch`, {
+          requests: pending.map((i) => ({ id: i.id, method: 'GET', url: i.url })),
+        });
+      } finally {
+        for (const lease of leases) lease.settle();
+      }
       const retry: Array<{ item: BatchItem; response: GraphResponse }> = [];
       if (outer.status === 200 && Array.isArray((outer.body as { responses?: unknown })?.responses)) {
         for (const raw of (outer.body as { responses: Array<{ id?: unknown; status?: unknown; headers?: unknown; body?: unknown }> }).responses) {
@@ -184,8 +190,13 @@ export class GraphHttp {
   /** One GET with the same retry rules (used for UPN look-ups and stray next links). */
   async get(ctx: RequestContext, url: string, options: { reports?: boolean } = {}): Promise<GraphResponse> {
     for (let attempt = 0; ; attempt++) {
-      if (options.reports) await this.acquireReports(ctx, 1);
-      const response = await this.send(ctx, 'GET', url);
+      const leases = options.reports ? await this.acquireReports(ctx, 1) : [];
+      let response: GraphResponse;
+      try {
+        response = await this.send(ctx, 'GET', url);
+      } finally {
+        for (const lease of leases) lease.settle();
+      }
       if (!RETRYABLE.has(response.status) && response.status !== NETWORK_ERROR_STATUS) return response;
       const wait = this.retryDelay([response], attempt, ctx);
       this.options.logger?.warn({ path: pathOf(url), status: response.status, waitMs: wait ?? null, attempt }, 'Graph request throttled or unavailable');
@@ -274,20 +285,31 @@ export class GraphHttp {
     return this.token;
   }
 
-  private async acquireReports(ctx: RequestContext, count: number): Promise<void> {
+  /** Reports-API slots for `count` requests, held until the caller settles them (when the answer is back). */
+  private async acquireReports(ctx: RequestContext, count: number): Promise<Lease[]> {
     const limiter = this.options.reportsLimiter;
+    const leases: Lease[] = [];
     try {
+      const wait = { maxWaitMs: Math.max(0, ctx.deadline - Date.now()), signal: ctx.signal };
+      if (count <= limiter.maxRequests) {
+        leases.push(await limiter.acquireLease(count, wait));
+        return leases;
+      }
+      // More than the limiter allows at once (a limiter of fewer than 2 slots): chunks counted
+      // from their grant, since a held chunk would block the next one forever.
       for (let left = count; left > 0; ) {
         const take = Math.min(left, limiter.maxRequests);
         await limiter.acquire(take, { maxWaitMs: Math.max(0, ctx.deadline - Date.now()), signal: ctx.signal });
         left -= take;
       }
+      return leases;
     } catch (error) {
+      for (const lease of leases) lease.settle();
       if (error instanceof RateLimitWaitError) {
         throw new GraphLookupError({
           kind: 'throttled',
           message: 'the sign-in log service is busy right now.',
-          adminDetail: `Reports API limiter (${limiter.maxRequests} requests per ${limiter.windowMs / 1000} s per tenant) had no free slot within the ${ctx.budgetMs} ms budget (needed ${Math.ceil(error.waitMs)} ms).`,
+          adminDetail: `Reports API limiter (${limiter.maxRequests} requests per ${limiter.windowMs / 1000} s per tenant) had no free slot within the ${ctx.budgetMs} ms budget (${Number.isFinite(error.waitMs) ? `needed ${Math.ceil(error.waitMs)} ms` : 'every slot held by requests in flight'}).`,
         });
       }
       if (ctx.signal.aborted) throw new GraphLookupError(this.timeoutFailure(ctx));

@@ -2,6 +2,12 @@
  * A sliding-window limiter: at most `maxRequests` slots in any `windowMs`. Microsoft Graph's
  * reports APIs (/auditLogs/signIns) allow about 5 requests per 10 s per tenant, and a busy
  * help desk would otherwise trip that in a burst. Callers wait, in arrival order, for a slot.
+ *
+ * `acquire` counts a slot from the moment it is granted. `acquireLease` holds the slot while
+ * the request is in flight and counts its window from `settle()` (when the answer arrived):
+ * the server counts a request when it arrives, which is somewhere between the two, so a lease
+ * can never let the server see more than `maxRequests` in a window, however long the request
+ * took to leave (a cold connection, a busy event loop) or to come back.
  */
 
 export interface SlidingWindowLimiterOptions {
@@ -21,11 +27,21 @@ export interface SlidingWindowLimiterOptions {
 export class RateLimitWaitError extends Error {
   override readonly name = 'RateLimitWaitError';
   constructor(
-    /** How long the caller would have had to wait. */
+    /** How long the caller would have had to wait (Infinity: until requests in flight come back). */
     readonly waitMs: number,
   ) {
-    super(`No request slot within the allowed wait (${Math.ceil(waitMs)} ms needed).`);
+    super(
+      Number.isFinite(waitMs)
+        ? `No request slot within the allowed wait (${Math.ceil(waitMs)} ms needed).`
+        : 'No request slot within the allowed wait (every slot is held by a request still in flight).',
+    );
   }
+}
+
+/** Slots held by requests in flight; `settle()` (idempotent) starts their window. */
+export interface Lease {
+  readonly count: number;
+  settle(): void;
 }
 
 /** Sleeps `ms`, rejecting with the signal's reason (an AbortError) when aborted. */
@@ -54,8 +70,10 @@ export class SlidingWindowLimiter {
   private readonly marginMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Grant times of the slots still inside the window, oldest first. */
+  /** Grant (or settle) times of the slots still inside the window, oldest first; Infinity while a lease is in flight. */
   private readonly granted: number[] = [];
+  /** Callers waiting for a lease to settle. */
+  private settleWaiters: Array<() => void> = [];
   /** FIFO chain: each acquire runs after the previous one has been granted or has given up. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -74,23 +92,67 @@ export class SlidingWindowLimiter {
     return this.granted.length;
   }
 
-  /** How long until `count` slots are free at once (0 when they are free now). */
+  /**
+   * How long until `count` slots are free at once (0 when they are free now; Infinity when
+   * that depends on leases still in flight).
+   */
   waitTimeMs(count = 1): number {
     this.checkCount(count);
     this.prune();
     const excess = this.granted.length + count - this.maxRequests;
     if (excess <= 0) return 0;
     // The `excess`-th oldest grant must leave the window before we fit.
-    const releaseAt = this.granted[excess - 1]! + this.windowMs + this.marginMs;
+    const oldest = this.granted[excess - 1]!;
+    if (oldest === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
+    const releaseAt = oldest + this.windowMs + this.marginMs;
     return Math.max(1, releaseAt - this.now());
   }
 
   /** Takes `count` slots if they are free now, without waiting. */
   tryAcquire(count = 1): boolean {
-    if (this.waitTimeMs(count) > 0) return false;
-    const t = this.now();
-    for (let i = 0; i < count; i++) this.granted.push(t);
-    return true;
+    return this.take(count, false) !== undefined;
+  }
+
+  /** Like tryAcquire, as a lease: the slots count from `settle()`. */
+  tryAcquireLease(count = 1): Lease | undefined {
+    return this.take(count, true);
+  }
+
+  /**
+   * Waits (in arrival order) for `count` slots, held until `settle()`: call it when the
+   * request's answer (or its failure) has arrived. Rejects like `acquire`.
+   */
+  acquireLease(count = 1, options: { maxWaitMs?: number; signal?: AbortSignal } = {}): Promise<Lease> {
+    let lease: Lease | undefined;
+    return this.enqueue(count, options, () => {
+      lease = this.take(count, true);
+      return lease !== undefined;
+    }).then(() => lease!);
+  }
+
+  private take(count: number, hold: boolean): Lease | undefined {
+    if (this.waitTimeMs(count) > 0) return undefined;
+    if (!hold) {
+      this.insertFinite(this.now(), count);
+      return { count, settle: () => undefined };
+    }
+    for (let i = 0; i < count; i++) this.granted.push(Number.POSITIVE_INFINITY);
+    let settled = false;
+    return {
+      count,
+      settle: () => {
+        if (settled) return;
+        settled = true;
+        for (let i = 0; i < count; i++) {
+          const k = this.granted.indexOf(Number.POSITIVE_INFINITY);
+          if (k >= 0) this.granted.splice(k, 1);
+        }
+        this.insertFinite(this.now(), count);
+        const waiters = this.settleWaiters;
+        this.settleWaiters = [];
+        for (const w of waiters) w();
+      },
+    };
   }
 
   /**
@@ -98,6 +160,10 @@ export class SlidingWindowLimiter {
    * would exceed `maxWaitMs` (counted from the call), or with the abort reason when `signal` aborts.
    */
   acquire(count = 1, options: { maxWaitMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+    return this.enqueue(count, options, () => this.tryAcquire(count));
+  }
+
+  private enqueue(count: number, options: { maxWaitMs?: number; signal?: AbortSignal }, grab: () => boolean): Promise<void> {
     this.checkCount(count);
     const started = this.now();
     const maxWaitMs = options.maxWaitMs ?? Number.POSITIVE_INFINITY;
@@ -105,18 +171,48 @@ export class SlidingWindowLimiter {
       for (;;) {
         if (options.signal?.aborted) throw abortReason(options.signal);
         const wait = this.waitTimeMs(count);
-        if (wait <= 0) {
-          this.tryAcquire(count);
-          return;
-        }
+        if (wait <= 0 && grab()) return;
         const waited = this.now() - started;
-        if (waited + wait > maxWaitMs) throw new RateLimitWaitError(waited + wait);
-        await this.sleep(wait, options.signal);
+        if (Number.isFinite(wait)) {
+          if (waited + wait > maxWaitMs) throw new RateLimitWaitError(waited + wait);
+          await this.sleep(wait, options.signal);
+        } else {
+          // Slots held by requests in flight: wait for one to settle (or give up at maxWaitMs).
+          const left = maxWaitMs - waited;
+          if (left <= 0) throw new RateLimitWaitError(Number.POSITIVE_INFINITY);
+          await this.untilSettled(Number.isFinite(left) ? left : undefined, options.signal);
+        }
       }
     };
     const result = this.queue.then(run);
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /** Resolves at the next lease settle, after `maxMs`, or rejects when `signal` aborts. */
+  private untilSettled(maxMs: number | undefined, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = new AbortController();
+      const done = (): void => {
+        timer.abort();
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = (): void => {
+        timer.abort();
+        reject(abortReason(signal!));
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.settleWaiters.push(done);
+      if (maxMs !== undefined) this.sleep(maxMs, timer.signal).then(done, () => undefined);
+    });
+  }
+
+  /** Records `count` slots at `at`: every finite entry is in the past, so they go just before the in-flight ones. */
+  private insertFinite(at: number, count: number): void {
+    const firstInFlight = this.granted.indexOf(Number.POSITIVE_INFINITY);
+    this.granted.splice(firstInFlight < 0 ? this.granted.length : firstInFlight, 0, ...Array<number>(count).fill(at));
   }
 
   private checkCount(count: number): void {

@@ -1,8 +1,8 @@
 /**
  * A fake Microsoft Graph on 127.0.0.1 (a real node:http server on port 0) that serves a
- * Graph-shaped DemoTenant: JSON batching on v1.0 and beta, users with $select, licence
- * details, owned / registered devices, sign-ins with a real $filter parser and $top paging,
- * and Conditional Access policies. Knobs let tests require a bearer token, inject failures,
+ * Graph-shaped DemoTenant: JSON batching on v1.0 and beta, users (one, or the list with
+ * $top) with $select, licence details, owned / registered devices, sign-ins with a real
+ * $filter parser and $top paging, and Conditional Access policies (one, or the list). Knobs let tests require a bearer token, inject failures,
  * slow it down, and check the reports-API rate (5 requests per 10 s by default).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -125,9 +125,19 @@ export class FakeGraphServer {
     this.failNext(pattern, count, { status, body: graphErrorBody(GRAPH_ERRORS[status] ?? 'Error', 'The service is temporarily unavailable.') });
   }
 
+  /** Arrival times of the reports-API requests (/auditLogs/…), batch items included. */
+  reportsArrivals(): number[] {
+    return this.routed.filter((r) => /^\/(v1\.0|beta)\/auditLogs\//.test(r.url)).map((r) => r.at);
+  }
+
   /** Routed requests (batch items included) whose url matches. */
   count(pattern: RegExp): number {
     return this.routed.filter((r) => pattern.test(r.url)).length;
+  }
+
+  /** Drops the injected failures still pending (counters and the reports window stay). */
+  clearFaults(): void {
+    this.faults.length = 0;
   }
 
   /** Clears counters, faults and the reports window (the tenant and knobs stay). */
@@ -234,6 +244,17 @@ export class FakeGraphServer {
     const select = parsed.searchParams.get('$select')?.split(',').map((s) => s.trim()).filter(Boolean);
 
     let m: RegExpExecArray | null;
+    if (path === '/users') {
+      const top = Number(parsed.searchParams.get('$top') ?? 100);
+      if (!Number.isInteger(top) || top < 1 || top > 999) return this.error(400, '$top must be between 1 and 999.');
+      const users = this.tenant.users.slice(0, top).map(({ licenseDetails: _omit, ...plain }) => project(plain, select));
+      return { status: 200, body: { '@odata.context': `${this.url}/${version}/$metadata#users`, value: users } };
+    }
+    if (path === '/identity/conditionalAccess/policies') {
+      const top = Number(parsed.searchParams.get('$top') ?? 100);
+      if (!Number.isInteger(top) || top < 1) return this.error(400, '$top must be a positive integer.');
+      return { status: 200, body: { value: this.tenant.conditionalAccessPolicies.slice(0, top).map((p) => project({ ...p }, select)) } };
+    }
     if ((m = /^\/users\/([^/]+)$/.exec(path))) {
       const user = this.findUser(m[1]!);
       if (!user) return this.notFound(m[1]!);

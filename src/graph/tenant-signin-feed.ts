@@ -1,0 +1,519 @@
+/**
+ * A shared, tenant-wide read of recent OneDrive and Office sign-ins.
+ *
+ * Microsoft Graph's reports API (/auditLogs/signIns) allows about 5 requests per 10 s per
+ * tenant, and a per-user lookup costs 2 of them (interactive and non-interactive streams).
+ * When many employees ask at once (a Monday-morning incident), GraphDirectory stops asking
+ * per user and serves everyone from this feed instead:
+ *
+ *  - One read of `/beta/auditLogs/signIns` per stream, filtered by `appId` (the OneDrive sync
+ *    client and the Office apps of src/domain/apps.ts) and `createdDateTime ge <window start>`,
+ *    newest first, 1000 per page. Both streams go in one JSON batch (2 reports requests).
+ *  - Lookups that arrive while the snapshot is younger than `maxAgeMs` are served from it at
+ *    once; the others wait for the next refresh, which they all share. Refreshes never start
+ *    less than `minRefreshIntervalMs` apart.
+ *  - After the first (full) read, a refresh only reads what is new: `createdDateTime ge
+ *    <previous read − overlapMs>` (the overlap catches events Entra ingests late), merged by
+ *    id. Every `rebuildMs` the window is read again from the top.
+ *  - A big tenant may not fit in the pages one refresh can read. Then the snapshot covers only
+ *    the newest part of the window (from its oldest event read to now); later refreshes
+ *    continue down the page chain with free limiter slots ("backfill").
+ *
+ * Coverage is what keeps "no OneDrive attempts" honest: a stream's read is complete from
+ * `coveredFrom` up to the moment it started, so a user with no event there truly had none.
+ * Evidence served from the feed uses exactly that window (`window.from` = coverage start), and
+ * GraphDirectory adds a gap when it is shorter than the configured window.
+ *
+ * The feed keeps only the fields the diagnosis uses (no IP addresses, and only the
+ * Conditional Access policies that did apply), bounded by `maxEvents`, and logs only counts.
+ */
+import { OFFICE_APP_IDS, ONEDRIVE_APP_IDS } from '../domain/apps';
+import type { AppliedConditionalAccessPolicy, LookupFailure, SignInEvent } from '../domain/directory';
+import { GraphLookupError, graphError, type BatchItem, type GraphHttp, type GraphLogger, type GraphResponse, type RequestContext } from './graph-http';
+import { EVENT_TYPE, STREAMS, nextLinkOf, normaliseSignIn, odataString, relativeBetaUrl, valueOf, type SignInStream } from './graph-shapes';
+import { abortableSleep, type SlidingWindowLimiter } from './rate-limiter';
+
+const HOUR = 3_600_000;
+const SOURCE = 'Microsoft Graph tenant sign-in feed';
+
+export interface TenantFeedOptions {
+  /** Hours the feed reads back; default: the directory's window (48). */
+  windowHours?: number;
+  /** A snapshot this young serves a lookup without waiting; default 10 000 ms. */
+  maxAgeMs?: number;
+  /** Refreshes start at least this far apart; default 5 000 ms. */
+  minRefreshIntervalMs?: number;
+  /** $top for the feed's pages; default 1000 (Graph's maximum). */
+  pageSize?: number;
+  /** Pages read per stream in one refresh (top and backfill together); default 5. */
+  maxPagesPerRefresh?: number;
+  /** How long a refresh may wait for a limiter slot for a further page before serving what it has; default 1 000 ms. */
+  morePagesWaitMs?: number;
+  /** Re-read the whole window this often; default 600 000 ms (10 min). */
+  rebuildMs?: number;
+  /** How far back an incremental refresh re-reads, for late-ingested events; default 300 000 ms (5 min). */
+  overlapMs?: number;
+  /** Sign-ins held at most (oldest dropped first, and coverage shrinks with them); default 50 000. */
+  maxEvents?: number;
+  /** A snapshot covering less than this (and not the whole window) is not used: lookups read per user; default 1 h. */
+  minCoverageMs?: number;
+  /** When a refresh fails transiently, a snapshot up to this old still serves; default 120 000 ms. */
+  staleFallbackMs?: number;
+  /** Budget of one refresh; default: the directory's time budget minus 1.5 s (at least 500 ms). */
+  refreshBudgetMs?: number;
+  /** App ids read; default: OneDrive sync client and the Office apps (src/domain/apps.ts). */
+  appIds?: readonly string[];
+  /** How long to stop using the feed after Graph refused its query (400); default 3 600 000 ms. */
+  unsupportedRetryMs?: number;
+}
+
+export interface FeedDeps {
+  http: GraphHttp;
+  limiter: SlidingWindowLimiter;
+  baseUrl: string;
+  clock: () => Date;
+  logger?: GraphLogger;
+  /** The directory's time budget per lookup (for the default refresh budget). */
+  timeBudgetMs: number;
+  /** The directory's window in hours (for the default feed window). */
+  windowHours: number;
+  /** Maps a refused sign-ins read to the lookup failure waiters get. */
+  failureFor: (response: GraphResponse) => LookupFailure;
+}
+
+/** What one refresh left for lookups to read. */
+export interface FeedSnapshot {
+  /** Clock time (ms) the read started: events up to here are in. */
+  readonly takenAt: number;
+  /** Clock time (ms) from which both streams were read completely up to `takenAt`. */
+  readonly coveredFrom: number;
+  /** Start of the window the feed aims at (`takenAt − windowHours`). */
+  readonly windowFrom: number;
+  /** Coverage reaches the window start: absence from the snapshot means no sign-ins in the window. */
+  readonly complete: boolean;
+  /** Date.now() when the read started (for ageing; independent of the injectable clock). */
+  readonly startedMono: number;
+  readonly eventCount: number;
+}
+
+/**
+ * The feed could not serve this lookup (Graph refused its query, or the coverage is too short):
+ * GraphDirectory reads the user's sign-ins directly instead.
+ */
+export class FeedNotUsableError extends Error {
+  override readonly name = 'FeedNotUsableError';
+}
+
+interface StreamState {
+  /** Read completely from here (clock ms) up to the state's takenAt. */
+  coveredFrom: number;
+  /** The `ge` bound of the page chain still being followed. */
+  bound: number;
+  /** The chain's next page, when more remain. */
+  next?: string;
+  /** Oldest event time seen on the chain. */
+  oldest?: number;
+}
+
+interface FeedState extends FeedSnapshot {
+  rebuiltMono: number;
+  rebuildNext: boolean;
+  streams: Record<SignInStream, StreamState>;
+  events: Map<string, SignInEvent>;
+  byUser: Map<string, SignInEvent[]>;
+}
+
+interface Chain {
+  next?: string;
+  oldest?: number;
+  pages: number;
+  /** A page failed: the chain cannot be followed further. */
+  broken: boolean;
+}
+
+export class TenantSignInFeed {
+  /** Reports requests one refresh needs at least (one page per stream). */
+  readonly refreshCost = STREAMS.length;
+  readonly windowMs: number;
+  readonly maxAgeMs: number;
+  readonly stats = { refreshes: 0, rebuilds: 0, pages: 0, failures: 0, servedStale: 0 };
+
+  private readonly minRefreshIntervalMs: number;
+  private readonly pageSize: number;
+  private readonly maxPages: number;
+  private readonly morePagesWaitMs: number;
+  private readonly rebuildMs: number;
+  private readonly overlapMs: number;
+  private readonly maxEvents: number;
+  private readonly minCoverageMs: number;
+  private readonly staleFallbackMs: number;
+  private readonly refreshBudgetMs: number;
+  private readonly unsupportedRetryMs: number;
+  private readonly appFilter: string;
+
+  private state?: FeedState;
+  private refreshing?: Promise<FeedState>;
+  private lastStartMono = Number.NEGATIVE_INFINITY;
+  private unsupportedUntil = 0;
+  /** A refusal (permission, licence, setup) is answered at once until the next refresh may start. */
+  private lastRefusal?: { error: GraphLookupError; atMono: number };
+
+  constructor(
+    private readonly deps: FeedDeps,
+    options: TenantFeedOptions = {},
+  ) {
+    this.windowMs = (options.windowHours ?? deps.windowHours) * HOUR;
+    this.maxAgeMs = options.maxAgeMs ?? 10_000;
+    this.minRefreshIntervalMs = options.minRefreshIntervalMs ?? 5_000;
+    this.pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 1000));
+    this.maxPages = Math.max(1, options.maxPagesPerRefresh ?? 5);
+    this.morePagesWaitMs = options.morePagesWaitMs ?? 1_000;
+    this.rebuildMs = options.rebuildMs ?? 600_000;
+    this.overlapMs = options.overlapMs ?? 300_000;
+    this.maxEvents = Math.max(1, options.maxEvents ?? 50_000);
+    this.minCoverageMs = options.minCoverageMs ?? HOUR;
+    this.staleFallbackMs = options.staleFallbackMs ?? 120_000;
+    this.refreshBudgetMs = options.refreshBudgetMs ?? Math.max(500, deps.timeBudgetMs - 1_500);
+    this.unsupportedRetryMs = options.unsupportedRetryMs ?? HOUR;
+    const appIds = options.appIds ?? [...ONEDRIVE_APP_IDS, ...OFFICE_APP_IDS];
+    if (appIds.length === 0) throw new RangeError('the tenant feed needs at least one app id');
+    this.appFilter = `(${appIds.map((id) => `appId eq ${odataString(id)}`).join(' or ')})`;
+  }
+
+  /** False for a while after Graph refused the feed's query: lookups read per user meanwhile. */
+  get available(): boolean {
+    return Date.now() >= this.unsupportedUntil;
+  }
+
+  /** The current snapshot when it is young enough and covers the whole window, else undefined. */
+  freshComplete(): FeedSnapshot | undefined {
+    const s = this.state;
+    return s && s.complete && Date.now() - s.startedMono <= this.maxAgeMs ? s : undefined;
+  }
+
+  /** The latest snapshot, whatever its age (for tests and logs). */
+  current(): FeedSnapshot | undefined {
+    return this.state;
+  }
+
+  /**
+   * A snapshot no older than `maxAgeMs`, waiting for the shared refresh when needed.
+   * Throws GraphLookupError (refused, throttled, timed out) or FeedNotUsableError.
+   */
+  async snapshot(ctx: RequestContext): Promise<FeedSnapshot> {
+    if (!this.available) throw new FeedNotUsableError('the tenant sign-in feed is switched off after Graph refused its query');
+    let state = this.state;
+    if (!state || Date.now() - state.startedMono > this.maxAgeMs) {
+      const refusal = this.lastRefusal;
+      if (!this.refreshing && refusal && Date.now() - refusal.atMono < this.minRefreshIntervalMs) throw refusal.error;
+      if (!this.refreshing) {
+        this.refreshing = this.runRefresh().finally(() => {
+          this.refreshing = undefined;
+        });
+      }
+      state = await raceAbort(this.refreshing, ctx.signal).catch((error: unknown) => {
+        if (ctx.signal.aborted && !(error instanceof GraphLookupError) && !(error instanceof FeedNotUsableError)) {
+          const cancelled = ctx.callerSignal?.aborted === true;
+          throw new GraphLookupError({
+            kind: 'timeout',
+            message: 'the directory took too long to answer.',
+            adminDetail: cancelled
+              ? 'Microsoft Graph lookup cancelled by the caller while it waited for the tenant sign-in feed.'
+              : `Microsoft Graph lookup exceeded its ${ctx.budgetMs} ms time budget waiting for the tenant sign-in feed.`,
+          });
+        }
+        throw error;
+      });
+    }
+    if (!state.complete && state.takenAt - state.coveredFrom < this.minCoverageMs) {
+      throw new FeedNotUsableError(`the tenant sign-in feed covers only ${Math.round((state.takenAt - state.coveredFrom) / 60_000)} minutes`);
+    }
+    return state;
+  }
+
+  /** One user's sign-ins from a snapshot: inside its coverage, not after `now` (+1 min of clock skew), newest first. */
+  eventsFor(snapshot: FeedSnapshot, userId: string, now: Date): SignInEvent[] {
+    const state = snapshot as FeedState;
+    const latest = now.getTime() + 60_000;
+    return (state.byUser.get(userId.toLowerCase()) ?? [])
+      .filter((e) => {
+        const t = Date.parse(e.createdDateTime);
+        return t >= state.coveredFrom && t <= latest;
+      })
+      .map((e) => ({ ...e }));
+  }
+
+  // -------------------------------------------------------------------------
+
+  private async runRefresh(): Promise<FeedState> {
+    const wait = this.lastStartMono + this.minRefreshIntervalMs - Date.now();
+    if (wait > 0) await abortableSleep(wait);
+    this.lastStartMono = Date.now();
+    try {
+      const state = await this.refresh();
+      this.lastRefusal = undefined;
+      return state;
+    } catch (error) {
+      this.stats.failures += 1;
+      const previous = this.state;
+      const transient = error instanceof GraphLookupError && ['throttled', 'unavailable', 'timeout'].includes(error.failure.kind);
+      if (transient && previous && Date.now() - previous.startedMono <= this.staleFallbackMs) {
+        this.stats.servedStale += 1;
+        this.deps.logger?.warn({ source: SOURCE, kind: (error as GraphLookupError).failure.kind, ageMs: Date.now() - previous.startedMono }, 'tenant sign-in feed refresh failed; serving the previous snapshot');
+        return previous;
+      }
+      if (error instanceof GraphLookupError) {
+        if (!transient) this.lastRefusal = { error, atMono: Date.now() };
+        this.deps.logger?.warn({ source: SOURCE, kind: error.failure.kind, detail: error.failure.adminDetail }, 'tenant sign-in feed refresh failed');
+      }
+      throw error;
+    }
+  }
+
+  private firstPageUrl(stream: SignInStream, from: number): string {
+    const filter = `createdDateTime ge ${new Date(from).toISOString()} and ${this.appFilter} and signInEventTypes/any(t: t eq '${EVENT_TYPE[stream]}')`;
+    return `/auditLogs/signIns?$filter=${encodeURIComponent(filter)}&$top=${this.pageSize}`;
+  }
+
+  /** The filter the feed sends (for the permission check script). */
+  static filterFor(appIds: readonly string[] = [...ONEDRIVE_APP_IDS, ...OFFICE_APP_IDS]): string {
+    return `(${appIds.map((id) => `appId eq ${odataString(id)}`).join(' or ')}) and signInEventTypes/any(t: t eq 'nonInteractiveUser')`;
+  }
+
+  /** Reads one page of each requested stream: one batch for batch-relative links, plain GETs otherwise. */
+  private async fetch(ctx: RequestContext, requests: Array<{ stream: SignInStream; url: string }>): Promise<Map<SignInStream, GraphResponse>> {
+    const items: BatchItem[] = [];
+    const direct: Array<{ stream: SignInStream; url: string }> = [];
+    for (const r of requests) {
+      const relative = r.url.startsWith('/') ? r.url : relativeBetaUrl(this.deps.baseUrl, r.url);
+      if (relative) items.push({ id: r.stream, url: relative, reports: true });
+      else direct.push(r);
+    }
+    const out = new Map<SignInStream, GraphResponse>();
+    if (items.length > 0) for (const [id, res] of await this.deps.http.batch(ctx, 'beta', items)) out.set(id as SignInStream, res);
+    for (const d of direct) out.set(d.stream, await this.deps.http.get(ctx, d.url, { reports: true }));
+    this.stats.pages += requests.length;
+    return out;
+  }
+
+  /** Adds a page's events; returns the chain moved on by one page. */
+  private absorb(events: Map<string, SignInEvent>, stream: SignInStream, body: unknown, chain: Chain, stats: { added: number }): Chain {
+    let oldest = chain.oldest;
+    for (const raw of valueOf<SignInEvent>(body)) {
+      if (!raw?.id || !raw.createdDateTime) continue;
+      const t = Date.parse(raw.createdDateTime);
+      if (!Number.isFinite(t)) continue;
+      if (oldest === undefined || t < oldest) oldest = t;
+      if (!events.has(raw.id)) stats.added += 1;
+      events.set(raw.id, trim(normaliseSignIn(raw, stream)));
+    }
+    return { next: nextLinkOf(body), oldest, pages: chain.pages + 1, broken: false };
+  }
+
+  /** Whether a further page of `count` streams can start within `maxWaitMs` and the budget. */
+  private slotsWithin(ctx: RequestContext, count: number, maxWaitMs: number): boolean {
+    const limiter = this.deps.limiter;
+    const n = Math.min(count, limiter.maxRequests);
+    const wait = limiter.waitTimeMs(n);
+    return wait <= maxWaitMs && Date.now() + wait + 200 < ctx.deadline && !ctx.signal.aborted;
+  }
+
+  /** Follows chains one page per stream at a time while `allowed` says so. Stops quietly on throttling. */
+  private async follow(
+    ctx: RequestContext,
+    events: Map<string, SignInEvent>,
+    chains: Map<SignInStream, Chain>,
+    pagesRead: Record<SignInStream, number>,
+    maxWaitMs: number,
+    stats: { added: number },
+  ): Promise<void> {
+    for (;;) {
+      const want = [...chains].filter(([s, c]) => c.next && !c.broken && pagesRead[s] < this.maxPages).map(([s]) => s);
+      if (want.length === 0 || !this.slotsWithin(ctx, want.length, maxWaitMs)) return;
+      let results: Map<SignInStream, GraphResponse>;
+      try {
+        results = await this.fetch(ctx, want.map((s) => ({ stream: s, url: chains.get(s)!.next! })));
+      } catch (error) {
+        if (error instanceof GraphLookupError) return; // no slot in time, or the budget ran out: keep what we have
+        throw error;
+      }
+      for (const s of want) {
+        const res = results.get(s);
+        pagesRead[s] += 1;
+        if (res?.status === 200) chains.set(s, this.absorb(events, s, res.body, chains.get(s)!, stats));
+        else chains.set(s, { ...chains.get(s)!, next: undefined, broken: true });
+      }
+    }
+  }
+
+  private async refresh(): Promise<FeedState> {
+    const started = Date.now();
+    const takenAt = this.deps.clock().getTime();
+    const windowFrom = takenAt - this.windowMs;
+    const prev = this.state;
+    const rebuild = !prev || prev.rebuildNext || started - prev.rebuiltMono >= this.rebuildMs || prev.takenAt - this.overlapMs <= windowFrom;
+    const topFrom = rebuild ? windowFrom : prev!.takenAt - this.overlapMs;
+    const { ctx, dispose } = this.deps.http.context(this.refreshBudgetMs);
+    const stats = { added: 0 };
+    try {
+      const events = rebuild ? new Map<string, SignInEvent>() : new Map(prev!.events);
+      const pagesRead: Record<SignInStream, number> = { interactive: 0, nonInteractive: 0 };
+
+      // 1. The top: the newest page of both streams, in one batch. Everyone waiting needs it.
+      const first = await this.fetch(ctx, STREAMS.map((s) => ({ stream: s, url: this.firstPageUrl(s, topFrom) })));
+      const top = new Map<SignInStream, Chain>();
+      for (const s of STREAMS) {
+        const res = first.get(s) ?? { status: 502, headers: {}, body: undefined };
+        if (res.status === 400) {
+          this.unsupportedUntil = Date.now() + this.unsupportedRetryMs;
+          const { code, message } = graphError(res.body);
+          this.deps.logger?.warn(
+            { source: SOURCE, status: 400, code, detail: message, retryInMs: this.unsupportedRetryMs },
+            'Graph refused the tenant sign-in feed query; reading each user separately meanwhile',
+          );
+          throw new FeedNotUsableError(`Graph refused the tenant sign-in feed query (400 ${code})`);
+        }
+        if (res.status !== 200) throw new GraphLookupError(this.deps.failureFor(res));
+        pagesRead[s] = 1;
+        top.set(s, this.absorb(events, s, res.body, { pages: 0, broken: false }, stats));
+      }
+      // 2. Further top pages, waiting a little for slots (a rebuild wants the whole window).
+      await this.follow(ctx, events, top, pagesRead, this.morePagesWaitMs, stats);
+
+      // 3. Where each stream now stands.
+      const streams = {} as Record<SignInStream, StreamState>;
+      let rebuildNext = false;
+      for (const s of STREAMS) {
+        const t = top.get(s)!;
+        const topComplete = !t.next && !t.broken;
+        if (!rebuild && topComplete) {
+          streams[s] = { ...prev!.streams[s] }; // contiguous with what the previous refresh read
+        } else {
+          // A new chain from the top. (An incremental read that did not finish leaves a hole
+          // below it: only its own pages count, and the next refresh reads the window again.)
+          if (!rebuild) rebuildNext = true;
+          streams[s] = {
+            bound: topFrom,
+            next: t.broken ? undefined : t.next,
+            oldest: t.oldest,
+            coveredFrom: topComplete ? topFrom : t.oldest !== undefined ? t.oldest + 1 : takenAt,
+          };
+        }
+      }
+
+      // 4. Backfill older pages of unfinished chains, with slots that are free right now.
+      const chains = new Map<SignInStream, Chain>(STREAMS.map((s) => [s, { next: streams[s].next, oldest: streams[s].oldest, pages: 0, broken: false }]));
+      await this.follow(ctx, events, chains, pagesRead, 0, stats);
+      for (const s of STREAMS) {
+        const c = chains.get(s)!;
+        if (c.pages === 0) continue;
+        streams[s].oldest = c.oldest;
+        streams[s].next = c.broken ? undefined : c.next;
+        if (!c.broken) streams[s].coveredFrom = c.next ? (c.oldest !== undefined ? c.oldest + 1 : streams[s].coveredFrom) : streams[s].bound;
+      }
+
+      // 5. Keep the window and the memory bound.
+      for (const s of STREAMS) streams[s].coveredFrom = Math.max(streams[s].coveredFrom, windowFrom);
+      for (const [id, e] of events) if (Date.parse(e.createdDateTime) < windowFrom) events.delete(id);
+      if (events.size > this.maxEvents) {
+        const byAge = [...events.values()].sort((a, b) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime));
+        const cutoff = Date.parse(byAge[this.maxEvents]!.createdDateTime);
+        for (const e of byAge.slice(this.maxEvents)) events.delete(e.id);
+        for (const s of STREAMS) {
+          streams[s].coveredFrom = Math.max(streams[s].coveredFrom, cutoff + 1);
+          streams[s].next = undefined; // no room for older pages
+        }
+      }
+      const coveredFrom = Math.max(...STREAMS.map((s) => streams[s].coveredFrom));
+
+      const byUser = new Map<string, SignInEvent[]>();
+      for (const e of events.values()) {
+        if (!e.userId) continue;
+        const key = e.userId.toLowerCase();
+        const list = byUser.get(key);
+        if (list) list.push(e);
+        else byUser.set(key, [e]);
+      }
+      for (const list of byUser.values()) list.sort((a, b) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime));
+
+      const state: FeedState = {
+        takenAt,
+        coveredFrom,
+        windowFrom,
+        complete: coveredFrom <= windowFrom,
+        startedMono: started,
+        eventCount: events.size,
+        rebuiltMono: rebuild ? started : prev!.rebuiltMono,
+        rebuildNext,
+        streams,
+        events,
+        byUser,
+      };
+      this.state = state;
+      this.stats.refreshes += 1;
+      if (rebuild) this.stats.rebuilds += 1;
+      this.deps.logger?.info(
+        {
+          source: SOURCE,
+          rebuild,
+          pages: pagesRead.interactive + pagesRead.nonInteractive,
+          newEvents: stats.added,
+          events: events.size,
+          users: byUser.size,
+          coverageHours: Math.round(((takenAt - coveredFrom) / HOUR) * 10) / 10,
+          complete: state.complete,
+          roundTrips: ctx.roundTrips,
+          ms: Date.now() - started,
+        },
+        'tenant sign-in feed refreshed',
+      );
+      return state;
+    } finally {
+      dispose();
+    }
+  }
+}
+
+/** The fields the diagnosis and the cards use; no IP address, and only policies that applied. */
+function trim(event: SignInEvent): SignInEvent {
+  const out: SignInEvent = { id: event.id, createdDateTime: event.createdDateTime };
+  const keys = [
+    'userId',
+    'userPrincipalName',
+    'appId',
+    'appDisplayName',
+    'clientAppUsed',
+    'resourceDisplayName',
+    'isInteractive',
+    'signInEventTypes',
+    'conditionalAccessStatus',
+    'status',
+    'deviceDetail',
+    'location',
+  ] as const;
+  for (const key of keys) if (event[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = event[key];
+  if (event.appliedConditionalAccessPolicies) {
+    out.appliedConditionalAccessPolicies = event.appliedConditionalAccessPolicies.filter(
+      (p: AppliedConditionalAccessPolicy) => p.result !== 'notApplied' && p.result !== 'notEnabled',
+    );
+  }
+  return out;
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
