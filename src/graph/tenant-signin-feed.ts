@@ -29,7 +29,7 @@
  */
 import { OFFICE_APP_IDS, ONEDRIVE_APP_IDS } from '../domain/apps';
 import type { AppliedConditionalAccessPolicy, LookupFailure, SignInEvent } from '../domain/directory';
-import { GraphLookupError, graphError, type BatchItem, type GraphHttp, type GraphLogger, type GraphResponse, type RequestContext } from './graph-http';
+import { GraphLookupError, graphError, raceAbort, type BatchItem, type GraphHttp, type GraphLogger, type GraphResponse, type RequestContext } from './graph-http';
 import { EVENT_TYPE, STREAMS, nextLinkOf, normaliseSignIn, odataString, relativeBetaUrl, valueOf, type SignInStream } from './graph-shapes';
 import { abortableSleep, type SlidingWindowLimiter } from './rate-limiter';
 
@@ -500,20 +500,3 @@ function trim(event: SignInEvent): SignInEvent {
   return out;
 }
 
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}

@@ -1,3 +1,4 @@
+import { maxInWindow } from './graph-test-kit';
 import assert from 'node:assert/strict';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { diagnose } from '../../src/domain/diagnosis';
@@ -50,16 +51,6 @@ function evidenceOf(result: LookupResult) {
   return (result as Extract<LookupResult, { ok: true }>).evidence;
 }
 
-/** The most timestamps in any window of `windowMs`. */
-function maxInWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; j < sorted.length; j++) {
-    while (sorted[j]! - sorted[i]! >= windowMs) i++;
-    best = Math.max(best, j - i + 1);
-  }
-  return best;
-}
 
 /** One user with `count` non-interactive OneDrive sign-ins, one per hour. */
 function pagingTenant(count: number): DemoTenant {
