@@ -161,7 +161,7 @@ export class TriageDialog extends Dialog<TriageOptions> {
       leading: diagnosis.leading,
       confidence: diagnosis.confidence,
       clear: diagnosis.clear,
-      findings: model.findings.map((f) => `${f.supports ? '+' : '−'} ${f.text}`),
+      findings: model.findings.map((f) => `${f.supports ? '✔' : '✖'} ${f.text}`),
       alternatives: diagnosis.ranked.filter((r) => r.causeId !== diagnosis.leading).slice(0, 3).map((r) => ({ causeId: r.causeId, confidence: r.confidence })),
     };
     this.log.info({ causeId: diagnosis.leading, confidence: diagnosis.confidence, questions: file.asked.length }, 'diagnosis');
