@@ -1,0 +1,121 @@
+/**
+ * Journey 1: an employee types their problem, answers the bot's questions, reads the diagnosis
+ * with its evidence, follows the fix steps until one works, and rates the help.
+ *
+ * Isaiah Langer is the demo employee whose sign-in logs leave the cause open (no OneDrive attempt
+ * reaches Entra), so the bot has to ask; the others are diagnosed from their logs alone.
+ */
+import { strict as assert } from 'node:assert';
+import type { BrowserContext } from 'playwright-core';
+import { assertButtons, openBrowser, people, Playground, Screenshots } from './support/playground';
+
+describe('Journey 1 (browser): an employee fixes OneDrive themselves', function () {
+  const isaiah = people().network;
+  const shots = new Screenshots('1-self-service');
+  let browser: BrowserContext;
+  let chat: Playground;
+
+  before(async () => {
+    browser = await openBrowser('self-service');
+    chat = await Playground.open(browser, isaiah);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && chat) await shots.failure([{ page: chat.page, label: 'employee' }], this.currentTest.fullTitle());
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('when the employee opens the chat, then the welcome card greets them with examples and buttons', async () => {
+    assert.equal(await chat.signedInAs(), isaiah.name);
+    await chat.openPersonalChat();
+    const welcome = await chat.card('OneDrive sign-in help');
+    const text = await welcome.innerText();
+    assert.match(text, /OneDrive says 0x8004de40 since I reset my password/);
+    assert.match(text, /hand everything over to the help desk/);
+    await assertButtons(welcome, ["OneDrive won't sign in", 'Help']);
+    await shots.take(chat.page, 'welcome');
+  });
+
+  it('when they describe the problem, then the bot asks one question at a time and they answer with the buttons', async () => {
+    let before = await chat.cardCount();
+    await chat.say('OneDrive says 0x8004de40 and will not sign in');
+
+    const q1 = await chat.nextCard(before, 'How is this PC connected right now?');
+    const q1Text = await q1.innerText();
+    assert.match(q1Text, /Question 1/);
+    assert.match(q1Text, /VPNs and proxies are a common reason/, 'the question says why it is asked');
+    await assertButtons(q1, ['Office network', 'Home or public Wi-Fi', 'VPN', 'Not sure']);
+    await shots.take(chat.page, 'question', { docs: 'question.png' });
+
+    before = await chat.cardCount();
+    await chat.press(q1, 'Not sure');
+    // Long answers come as a list with a "Next" button instead of a row of buttons.
+    const q2 = await chat.nextCard(before, 'What does the OneDrive message say?');
+    assert.match(await q2.innerText(), /Question 2/);
+    await q2.getByRole('radio', { name: 'There was a problem connecting, check your internet' }).check();
+    await shots.take(chat.page, 'question-choice-set');
+    before = await chat.cardCount();
+    await chat.press(q2, 'Next');
+
+    const q3 = await chat.nextCard(before, 'Does OneDrive open in a web browser');
+    assert.match(await q3.innerText(), /Question 3/);
+    await assertButtons(q3, ['Yes, the web works', 'No, it fails too', "I haven't tried"]);
+    before = await chat.cardCount();
+    await chat.press(q3, 'Yes, the web works');
+
+    const diagnosis = await chat.nextCard(before, 'What we found');
+    const text = await diagnosis.innerText();
+    assert.match(text, /A VPN, proxy or firewall is blocking OneDrive/);
+    assert.match(text, /Confidence: \w+ \(\d+%\)/);
+    assert.match(text, /Why I think so/);
+    assert.match(text, /No OneDrive sign-in attempt reached Microsoft Entra/, 'the evidence from the sign-in logs');
+    assert.match(text, /The message says OneDrive had a problem connecting/, 'the evidence from the answers');
+    assert.match(text, /Sign-ins that matter/);
+    assert.match(text, /ISAIAHL-LT03/, 'the sign-in events name the device');
+    assert.match(text, /I read \d+ sign-in events from the last 48 hours/);
+    assert.doesNotMatch(text, /\b\d{1,3}(\.\d{1,3}){3}\b/, 'no IP addresses');
+    await assertButtons(diagnosis, ['Open a ticket']);
+    await shots.take(chat.page, 'diagnosis', { card: diagnosis });
+  });
+
+  it('when they follow the fix steps, then each step comes on its own card until "It worked"', async () => {
+    const step1 = await chat.card(/Step 1 of \d+/);
+    const text1 = await step1.innerText();
+    assert.match(text1, /Check that OneDrive works on the web/);
+    assert.match(text1, /Fixing: A VPN, proxy or firewall is blocking OneDrive/);
+    await assertButtons(step1, ['It worked', 'Still broken', "I can't do this"]);
+    await shots.take(chat.page, 'fix-step');
+
+    let before = await chat.cardCount();
+    await chat.press(step1, 'Still broken');
+    const step2 = await chat.nextCard(before, /Step 2 of \d+/);
+    assert.match(await step2.innerText(), /Sign in with the VPN disconnected/);
+    await shots.take(chat.page, 'fix-step-2');
+
+    before = await chat.cardCount();
+    await chat.press(step2, 'It worked');
+    const resolved = await chat.nextCard(before, "Glad that's fixed");
+    const text = await resolved.innerText();
+    assert.match(text, /How did I do\?/);
+    assert.match(text, /1 is poor, 5 is great/);
+    await assertButtons(resolved, ['★ 1', '★ 2', '★ 3', '★ 4', '★ 5']);
+
+    before = await chat.cardCount();
+    await chat.press(resolved, '★ 5');
+    const thanks = await chat.nextCard(before, 'Thanks for the rating');
+    assert.match(await thanks.innerText(), /Glad I could help/);
+    await shots.take(chat.page, 'resolved-rating', { docs: 'resolved-rating.png' });
+  });
+
+  it('when they press a button on an old step card after it is fixed, then the bot says the walkthrough has ended', async () => {
+    const step1 = await chat.card(/Step 1 of \d+/);
+    const before = await chat.cardCount();
+    await chat.press(step1, 'Still broken');
+    const notice = await chat.nextCard(before, 'That walkthrough has ended');
+    assert.match(await notice.innerText(), /Describe the problem again/);
+    assert.equal(await chat.cards().filter({ hasText: "Glad that's fixed" }).count(), 1, 'nothing is resolved twice');
+  });
+});
