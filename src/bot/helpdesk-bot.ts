@@ -127,8 +127,15 @@ export class HelpdeskBot {
         } else await this.welcome(context);
         return undefined;
       case 'unclear':
+        if (intent.suggestion) {
+          const how = intent.suggestion === 'help' ? 'Type "help" to see everything I can do.' : `Type "${intent.suggestion}" to run it, or "help" to see everything I can do.`;
+          await sendNotice(context, `Did you mean "${intent.suggestion}"?`, how);
+          // Show the open question again, so the employee can carry on where they were.
+          if (dc.activeDialog) await this.continueDialogs(dc, turn, { kind: 'none' });
+          return undefined;
+        }
         if (dc.activeDialog) break;
-        await sendNotice(context, intent.suggestion ? `Did you mean "${intent.suggestion}"?` : 'I help with OneDrive sign-in problems', intent.suggestion ? `Type "${intent.suggestion}" to run it, or "help" to see everything I can do.` : 'Describe what OneDrive shows (for example its error code), or type "help".');
+        await sendNotice(context, 'I help with OneDrive sign-in problems', 'Describe what OneDrive shows (for example its error code), or type "help".');
         return undefined;
       case 'other':
         break;
@@ -249,9 +256,11 @@ export class HelpdeskBot {
     }
     const causeId: CauseId = isCauseId(requestedCause) ? requestedCause : file.diagnosis?.leading ?? 'unknown';
     const analysis = caseEvidence(file, turn.now);
+    const requester = this.requester(context, turn);
+    if (file.lookup?.ok) requester.upn = file.lookup.evidence.user.userPrincipalName ?? undefined;
     const draft = draftTicket({
       caseFile: file,
-      requester: this.requester(context, turn),
+      requester,
       causeId,
       causeTitle: getPlaybook(causeId).title,
       evidence: file.diagnosis?.findings ?? [],

@@ -94,7 +94,7 @@ export class FixWalkthroughDialog extends Dialog<FixWalkthroughOptions> {
     const state = dc.activeDialog!.state as FixDialogState;
     const playbook = getPlaybook(state.causeId);
     const before = state.results.length;
-    const next = applyStepResult(state, playbook, result, hasAdminRights(turn.caseFile.answers['admin-rights']));
+    const next = applyStepResult(state, playbook, result, hasAdminRights(turn.caseFile.answers['admin-rights']), turn.caseFile.answers);
     for (const r of state.results.slice(before)) {
       const step = playbook.steps.find((s) => s.id === r.stepId);
       turn.caseFile.steps.push({ causeId: state.causeId, stepId: r.stepId, title: step?.title ?? r.stepId, result: r.result, at: turn.now.toISOString() });
@@ -113,12 +113,12 @@ export class FixWalkthroughDialog extends Dialog<FixWalkthroughOptions> {
     const playbook = getPlaybook(state.causeId);
     if (playbook.steps.length === 0) return this.escalate(dc, 'Only the help desk can fix this one.');
     const adminAnswer = turn.caseFile.answers['admin-rights'];
-    const step = playbook.steps[from];
-    if (step?.needsLocalAdmin && adminAnswer === undefined) {
-      state.index = from;
+    const upcoming = nextShowableStep(playbook, from, undefined, turn.caseFile.answers);
+    if (playbook.steps[upcoming.index]?.needsLocalAdmin && adminAnswer === undefined) {
+      state.index = upcoming.index;
       return this.askAdminRights(dc);
     }
-    const target = nextShowableStep(playbook, from, hasAdminRights(adminAnswer));
+    const target = nextShowableStep(playbook, from, hasAdminRights(adminAnswer), turn.caseFile.answers);
     for (const s of target.skipped) {
       state.results.push({ stepId: s.id, result: 'skipped' });
       turn.caseFile.steps.push({ causeId: state.causeId, stepId: s.id, title: s.title, result: 'skipped', at: turn.now.toISOString() });

@@ -27,7 +27,8 @@ export function formatWhen(iso: string | Date, timeZone?: string): string {
   if (!Number.isFinite(date.getTime())) return String(iso);
   const options: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false };
   try {
-    return new Intl.DateTimeFormat('en-GB', { ...options, timeZone: timeZone || 'UTC', timeZoneName: timeZone ? undefined : 'short' }).format(date);
+    // Always name the zone: a card may be drawn for one reader and read by another.
+    return new Intl.DateTimeFormat('en-GB', { ...options, timeZone: timeZone || 'UTC', timeZoneName: 'short' }).format(date);
   } catch {
     return new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC', timeZoneName: 'short' }).format(date);
   }
@@ -55,7 +56,8 @@ export function presentEvent(event: SignInEvent, timeZone?: string): DiagnosisEv
     when: formatWhen(event.createdDateTime, timeZone),
     app: `${event.appDisplayName ?? 'Unknown app'}${event.isInteractive === false ? ' (silent refresh)' : ''}`,
     outcome: failed ? `Failed (code ${code})` : code === 0 ? 'Signed in' : 'Prompted (not an error)',
-    reason: failed ? describeCode(code, event.status?.failureReason) : describeCode(code),
+    // A success needs no reason; "Signed in · signed in" only repeats itself.
+    reason: failed ? describeCode(code, event.status?.failureReason) : code === 0 ? '' : describeCode(code),
     policy: failedPolicies.length ? failedPolicies.join(', ') : undefined,
     device: device || undefined,
     place: place || undefined,

@@ -111,7 +111,7 @@ function readEvidence(ev: EvidenceAnalysis, answers: Answers, f: FindingList): v
   // Password change: a recent change followed by failures is the stale-credentials signature.
   if (ev.passwordChangedRecently && ev.passwordChangedAt) {
     if (ev.failuresAfterPasswordChange > 0) {
-      f.add('stale-credentials', 2, `Your password was changed on ${fmtDate(ev.passwordChangedAt)} and OneDrive has failed ${ev.failuresAfterPasswordChange} time(s) since.`, 'directory');
+      f.add('stale-credentials', 2, `Your password was changed on ${fmtDate(ev.passwordChangedAt)} and OneDrive has failed ${ev.failuresAfterPasswordChange === 1 ? 'once' : `${ev.failuresAfterPasswordChange} times`} since.`, 'directory');
     } else {
       f.add('stale-credentials', 1, `Your password was changed on ${fmtDate(ev.passwordChangedAt)}.`, 'directory');
     }

@@ -1,5 +1,6 @@
 import type { CauseId } from './causes';
 import type { FixStep, Playbook } from './playbook';
+import type { Answers } from './questions';
 
 /** Outcome of one fix step (contract §3 `fix.result`). */
 export type FixResultValue = 'fixed' | 'not-fixed' | 'cannot-do';
@@ -22,12 +23,17 @@ export type WalkthroughNext =
  * The first step to show at or after `from`, skipping steps that need local admin rights when the
  * employee said they have none (they are recorded as skipped, for IT).
  */
-export function nextShowableStep(playbook: Playbook, from: number, hasAdminRights: boolean | undefined): { index: number; skipped: FixStep[] } {
+export function nextShowableStep(playbook: Playbook, from: number, hasAdminRights: boolean | undefined, answers: Answers = {}): { index: number; skipped: FixStep[] } {
   const skipped: FixStep[] = [];
   let index = from;
-  while (index < playbook.steps.length && hasAdminRights === false && playbook.steps[index]!.needsLocalAdmin) {
-    skipped.push(playbook.steps[index]!);
-    index += 1;
+  for (; index < playbook.steps.length; index++) {
+    const step = playbook.steps[index]!;
+    if (step.skipWhenAnswered && answers[step.skipWhenAnswered] !== undefined) continue; // already known from triage: not worth a card
+    if (hasAdminRights === false && step.needsLocalAdmin) {
+      skipped.push(step);
+      continue;
+    }
+    break;
   }
   return { index, skipped };
 }
@@ -36,20 +42,23 @@ export function nextShowableStep(playbook: Playbook, from: number, hasAdminRight
  * Applies an outcome to the step on screen. "Fixed" ends the walkthrough; "still broken" and
  * "I can't do this" move to the next step; past the last step the case goes to a person.
  */
-export function applyStepResult(state: WalkthroughState, playbook: Playbook, result: FixResultValue, hasAdminRights: boolean | undefined): WalkthroughNext {
+export function applyStepResult(state: WalkthroughState, playbook: Playbook, result: FixResultValue, hasAdminRights: boolean | undefined, answers: Answers = {}): WalkthroughNext {
   const step = playbook.steps[state.index];
   if (!step) return { kind: 'escalate', reason: 'There are no more steps to try.', skipped: [] };
   state.results.push({ stepId: step.id, result });
   if (result === 'fixed') return { kind: 'resolved' };
-  const next = nextShowableStep(playbook, state.index + 1, hasAdminRights);
+  const next = nextShowableStep(playbook, state.index + 1, hasAdminRights, answers);
   for (const s of next.skipped) state.results.push({ stepId: s.id, result: 'skipped' });
   if (next.index >= playbook.steps.length) {
-    const couldNot = state.results.some((r) => r.result === 'cannot-do' || r.result === 'skipped');
+    const needsAdmin = state.results.some((r) => r.result === 'skipped');
+    const couldNot = state.results.some((r) => r.result === 'cannot-do');
     return {
       kind: 'escalate',
-      reason: couldNot
-        ? 'Some steps need someone with more access than you have, so the help desk will take it from here.'
-        : "We've tried every step I know for this cause and it is still broken, so a person will take over.",
+      reason: needsAdmin
+        ? 'Some steps need administrator rights on your PC, so the help desk will do them with you.'
+        : couldNot
+          ? "You couldn't do some of the steps yourself, so the help desk will do them with you."
+          : "We've tried every step I know for this cause and it is still broken, so a person will take over.",
       skipped: next.skipped,
     };
   }

@@ -17,6 +17,8 @@ export interface FixStep {
   readonly warning?: string;
   /** How the employee can tell the step worked. */
   readonly check?: string;
+  /** A check the triage already made: skipped when this question has an answer. */
+  readonly skipWhenAnswered?: import('./questions').QuestionId;
 }
 
 /** Everything the bot knows about fixing one cause. */

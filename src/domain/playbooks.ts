@@ -850,6 +850,7 @@ export const PLAYBOOKS: Readonly<Record<CauseId, Playbook>> = {
       {
         id: 'compare-with-web',
         title: 'Check that OneDrive works on the web',
+        skipWhenAnswered: 'web-works',
         instructions: [
           `Open a browser and go to ${ONEDRIVE_WEB}, then open OneDrive.`,
           'If it works there, your account is fine and the problem is the network path of the OneDrive app.',

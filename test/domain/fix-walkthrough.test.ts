@@ -84,13 +84,13 @@ describe('fix walkthrough', () => {
     assert.deepEqual(state.results, [{ stepId: stale.steps[0]!.id, result: 'cannot-do' }]);
   });
 
-  it('when the employee could not do a step and the last one fails, then the escalation says someone with more access will take over', () => {
+  it('when the employee could not do a step and the last one fails, then the escalation says the help desk will do those steps with them', () => {
     const state = start(stale);
     applyStepResult(state, stale, 'cannot-do', true);
     let next = applyStepResult(state, stale, 'not-fixed', true);
     while (next.kind === 'step') next = applyStepResult(state, stale, 'not-fixed', true);
     assert.equal(next.kind, 'escalate');
-    if (next.kind === 'escalate') assert.match(next.reason, /more access/);
+    if (next.kind === 'escalate') assert.match(next.reason, /couldn't do some of the steps yourself/);
   });
 
   it('when the step index is past the end, then the walkthrough escalates without recording anything', () => {
@@ -137,7 +137,7 @@ describe('fix walkthrough', () => {
       assert.equal(next.kind, 'escalate');
       if (next.kind !== 'escalate') return;
       assert.deepEqual(next.skipped.map((s) => s.id), [playbook.steps[last]!.id]);
-      assert.match(next.reason, /more access/);
+      assert.match(next.reason, /administrator rights on your PC/);
       assert.deepEqual(state.results[state.results.length - 1], { stepId: playbook.steps[last]!.id, result: 'skipped' });
     });
 
@@ -166,5 +166,14 @@ describe('fix walkthrough', () => {
       assert.deepEqual(nextShowableStep(playbook, adminIndex, true), { index: adminIndex, skipped: [] });
       assert.deepEqual(nextShowableStep(playbook, adminIndex, undefined), { index: adminIndex, skipped: [] });
     });
+  });
+});
+
+describe('fix walkthrough: checks triage already made', () => {
+  it('when the employee already said whether OneDrive works on the web, then the web check step is skipped', () => {
+    const playbook = PLAYBOOKS['network-blocked'];
+    assert.equal(playbook.steps[0]!.skipWhenAnswered, 'web-works');
+    assert.equal(nextShowableStep(playbook, 0, undefined, { 'web-works': 'yes' }).index, 1);
+    assert.equal(nextShowableStep(playbook, 0, undefined, {}).index, 0);
   });
 });
