@@ -125,7 +125,7 @@ export class FixWalkthroughDialog extends Dialog<FixWalkthroughOptions> {
     }
     if (target.index >= playbook.steps.length) return this.escalate(dc, 'The remaining steps need local administrator rights, so the help desk will do them with you.');
     state.index = target.index;
-    const model = presentStep(state.causeId, target.index);
+    const model = presentStep(state.causeId, target.index, turn.caseFile.answers);
     await sendCard(dc.context, renderFixStepCard(model), `Step ${model.stepNumber} of ${model.stepCount}: ${model.title}`);
     return Dialog.EndOfTurn;
   }

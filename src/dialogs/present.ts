@@ -13,7 +13,7 @@ import type { LookupResult, SignInEvent } from '../domain/directory';
 import { describeCode, isBenignCode } from '../domain/entra-codes';
 import { analyzeEvidence, keyEvents, type EvidenceAnalysis } from '../domain/evidence-analysis';
 import { getPlaybook } from '../domain/playbooks';
-import { answerLabel, QUESTIONS, type QuestionId } from '../domain/questions';
+import { answerLabel, QUESTIONS, type Answers, type QuestionId } from '../domain/questions';
 import { STATUS_LABELS, type Ticket } from '../domain/tickets';
 
 /**
@@ -127,14 +127,16 @@ export function presentDiagnosis(diagnosis: Diagnosis, caseFile: CaseFile, analy
 }
 
 /** Fix step card view-model. */
-export function presentStep(causeId: DiagnosisCardModel['causeId'], index: number): FixStepCardModel {
+export function presentStep(causeId: DiagnosisCardModel['causeId'], index: number, answers: Answers = {}): FixStepCardModel {
   const playbook = getPlaybook(causeId as Parameters<typeof getPlaybook>[0]);
   const step = playbook.steps[index]!;
+  // Count only the steps this employee will see: checks triage already made are left out.
+  const shown = playbook.steps.filter((s) => !(s.skipWhenAnswered && answers[s.skipWhenAnswered] !== undefined));
   return {
     causeId: playbook.causeId,
     stepId: step.id,
-    stepNumber: index + 1,
-    stepCount: playbook.steps.length,
+    stepNumber: Math.max(1, shown.indexOf(step) + 1),
+    stepCount: shown.length,
     title: step.title,
     instructions: [...step.instructions],
     audience: step.audience,

@@ -32,7 +32,7 @@ describe('Journey 3 (browser): commands in the middle of a conversation', functi
     let before = await chat.cardCount();
     await chat.say('hlep');
     const suggestion = await chat.nextCard(before, 'Did you mean "help"?');
-    assert.match(await suggestion.innerText(), /Type "help" to run it/);
+    assert.match(await suggestion.innerText(), /Type "help" to see everything I can do/);
 
     before = await chat.cardCount();
     await chat.say('my tikets');
