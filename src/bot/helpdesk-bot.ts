@@ -158,6 +158,8 @@ export class HelpdeskBot {
         return;
       case 'help':
         await sendCard(context, renderHelpCard({ commands: HELP_COMMANDS }), 'Here is what I can do.');
+        // Mid-triage, show the open question again so the answers so far are not lost behind the help card.
+        if (dc.activeDialog) await this.continueDialogs(dc, turn, { kind: 'none' });
         return;
       case 'my tickets':
       case 'tickets':

@@ -94,3 +94,20 @@ describe('e2e: the server and the conversation basics', () => {
     assert.match(allText(replies), /Did you mean/);
   });
 });
+
+describe('e2e: help in the middle of a triage', () => {
+  const h = new BotHarness();
+  before(() => h.start({}, buildScenarioTenant(new Date())));
+  after(() => h.stop());
+
+  it('when the employee types "help" while a question is open, then the help card comes with the same question again', async () => {
+    const s = SCENARIOS.find((x) => x.causeId === 'unknown')!;
+    const chat = h.chat({ aadObjectId: s.userId, name: 'Uma Unknown' });
+    const first = await chat.say(s.firstMessage);
+    const asked = findAction(first, 'triage.answer')?.questionId;
+    assert.ok(asked, 'a question is open');
+    const replies = await chat.say('help');
+    assert.match(cardsOf(replies).map(cardText).join('\n'), /start over/);
+    assert.equal(findAction(replies, 'triage.answer')?.questionId, asked, 'the open question is shown again');
+  });
+});
