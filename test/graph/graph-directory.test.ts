@@ -1,4 +1,4 @@
-import { maxInWindow } from './graph-test-kit';
+import { maxInWindow, useFakeGraph } from './graph-test-kit';
 import assert from 'node:assert/strict';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { diagnose } from '../../src/domain/diagnosis';
@@ -71,20 +71,7 @@ function pagingTenant(count: number): DemoTenant {
 describe('GraphDirectory over a fake Microsoft Graph', () => {
   let server: FakeGraphServer;
   let tenant: DemoTenant;
-
-  before(async () => {
-    tenant = buildScenarioTenant(NOW);
-    server = await FakeGraphServer.start(tenant, { requireToken: TOKEN, reportsLimit: false });
-  });
-  after(async () => {
-    await server.close();
-  });
-  beforeEach(() => {
-    server.reset();
-    server.tenant = tenant;
-    server.pageSize = 1000;
-    server.reportsLimit = false;
-  });
+  useFakeGraph(() => buildScenarioTenant(NOW), TOKEN, (s, t) => ((server = s), (tenant = t)));
 
   describe('parity with the demo tenant directory', () => {
     for (const scenario of SCENARIOS) {

@@ -319,3 +319,31 @@ export async function compareWithDemo(report: BurstReport): Promise<string[]> {
   }
   return problems;
 }
+
+
+/**
+ * Mocha hooks for a suite that runs against one fake Graph server: started once, reset before
+ * each test (faults, counters, page size 1000, no reports limit, and the tenant). `use` receives the server and the
+ * tenant each time they change.
+ */
+export function useFakeGraph(
+  tenantOf: () => DemoTenant,
+  token: string,
+  use: (server: FakeGraphServer, tenant: DemoTenant) => void,
+  options: { freshTenantEachTest?: boolean } = {},
+): void {
+  let server: FakeGraphServer;
+  let tenant: DemoTenant;
+  before(async () => {
+    tenant = tenantOf();
+    server = await FakeGraphServer.start(tenant, { requireToken: token, reportsLimit: false });
+    use(server, tenant);
+  });
+  after(() => server.close());
+  beforeEach(() => {
+    server.reset();
+    server.tenant = options.freshTenantEachTest ? tenantOf() : tenant;
+    server.pageSize = 1000;
+    server.reportsLimit = false;
+  });
+}

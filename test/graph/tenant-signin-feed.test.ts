@@ -9,7 +9,7 @@ import { SlidingWindowLimiter } from '../../src/graph/rate-limiter';
 import { FeedNotUsableError, TenantSignInFeed, type TenantFeedOptions } from '../../src/graph/tenant-signin-feed';
 import { SCENARIOS, buildScenarioTenant } from '../fixtures/scenario-tenant';
 import { FakeGraphServer } from '../support/fake-graph-server';
-import { diagnosisOf, tokenDouble } from './graph-test-kit';
+import { diagnosisOf, tokenDouble, useFakeGraph } from './graph-test-kit';
 
 const NOW = new Date('2026-03-10T12:34:56.789Z');
 const HOUR = 3_600_000;
@@ -37,16 +37,8 @@ describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
   let server: FakeGraphServer;
   let tenant: DemoTenant;
   let clockMs: number;
-
-  before(async () => {
-    tenant = buildScenarioTenant(NOW);
-    server = await FakeGraphServer.start(tenant, { requireToken: TOKEN, reportsLimit: false });
-  });
-  after(() => server.close());
+  useFakeGraph(() => buildScenarioTenant(NOW), TOKEN, (s, t) => ((server = s), (tenant = t)), { freshTenantEachTest: true });
   beforeEach(() => {
-    server.reset();
-    server.tenant = buildScenarioTenant(NOW);
-    server.pageSize = 1000;
     clockMs = NOW.getTime();
   });
 
@@ -210,17 +202,7 @@ describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
 describe('GraphDirectory with the tenant sign-in feed', () => {
   let server: FakeGraphServer;
   let tenant: DemoTenant;
-
-  before(async () => {
-    tenant = buildScenarioTenant(NOW);
-    server = await FakeGraphServer.start(tenant, { requireToken: TOKEN, reportsLimit: false });
-  });
-  after(() => server.close());
-  beforeEach(() => {
-    server.reset();
-    server.tenant = tenant;
-    server.pageSize = 1000;
-  });
+  useFakeGraph(() => buildScenarioTenant(NOW), TOKEN, (s, t) => ((server = s), (tenant = t)));
 
   /** A directory whose clock is NOW, and a limiter (5 per window) with `taken` slots already used. */
   function directoryOver(overrides: Partial<GraphDirectoryOptions> = {}, taken = 2, windowMs = 60_000) {
