@@ -28,6 +28,9 @@ const intInRange = (min: number, max: number, fallback: number) =>
       return n;
     });
 
+/** A comma-separated list; blanks dropped. */
+const commaList = optionalText.transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
+
 /** Treats a blank value (an App Service setting or .env line left empty) as not set. */
 const blankAsUnset = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -41,13 +44,21 @@ const schema = z.object({
   DEMO_TENANT_FILE: optionalText,
   SIGNIN_WINDOW_HOURS: intInRange(1, 720, 48),
   LOG_LEVEL: z.preprocess(blankAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
-  HELPDESK_AGENTS: optionalText.transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
+  HELPDESK_AGENTS: commaList,
+  HELPDESK_AGENTS_GROUP_ID: optionalText,
+  ALLOWED_TENANT_IDS: commaList,
+  BOT_OPENID_METADATA_URL: optionalText.pipe(z.string().url().optional()),
+  TRUSTED_SERVICE_URLS: commaList,
   HELPDESK_CHANNEL_ID: optionalText,
   HELPDESK_TEAM_ID: optionalText,
   HELPDESK_SERVICE_URL: optionalText.transform((v) => v ?? 'https://smba.trafficmanager.net/teams/'),
   WEBHOOK_URL: optionalText.pipe(z.string().url().optional()),
   WEBHOOK_SECRET: optionalText,
   OUTBOX_RETRY_BASE_MS: intInRange(10, 600_000, 2000),
+  OUTBOX_MAX_ATTEMPTS: intInRange(1, 100, 10),
+  OUTBOX_DELIVERY_TIMEOUT_MS: intInRange(100, 120_000, 15_000),
+  OUTBOX_CONCURRENCY: intInRange(1, 64, 4),
+  RETENTION_DAYS: intInRange(1, 3650, 180),
   INCIDENT_THRESHOLD: intInRange(2, 1000, 3),
   INCIDENT_WINDOW_MINUTES: intInRange(1, 1440, 30),
   GRAPH_ENABLED: z.preprocess(blankAsUnset, z.enum(['true', 'false']).optional()),
@@ -77,11 +88,23 @@ export interface Config {
   demoTenantFile?: string;
   signInWindowHours: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Agents by aadObjectId (HELPDESK_AGENTS). */
   helpdeskAgents: string[];
+  /** An Entra security group whose members are agents, read through Graph. */
+  helpdeskAgentsGroupId?: string;
+  /** Tenants whose activities are served; empty means any tenant (local use only). */
+  allowedTenantIds: string[];
+  /** Where the bot reads the Bot Framework channel's OpenID metadata (sovereign clouds; tests). */
+  openIdMetadataUrl?: string;
+  /** Extra Bot Connector service URL origins trusted besides Teams' own (with credentials set). */
+  trustedServiceUrls: string[];
   /** The ticket queue channel when set in config rather than by the channel command. */
   helpdeskChannel?: { channelId: string; teamId?: string; serviceUrl: string };
   webhook?: { url: string; secret?: string };
   outboxRetryBaseMs: number;
+  outbox: { maxAttempts: number; deliveryTimeoutMs: number; concurrency: number };
+  /** Days closed tickets and their transcripts are kept before the purge job deletes them. */
+  retentionDays: number;
   incidents: { threshold: number; windowMinutes: number };
   /** Microsoft Graph, when configured; otherwise the demo tenant answers lookups. */
   graph?: {
@@ -110,6 +133,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (type === 'SingleTenant' && e.BOT_ID && !e.BOT_TENANT_ID) throw new ConfigError('BOT_TENANT_ID', 'is required when BOT_TYPE is SingleTenant');
   if (type !== 'UserAssignedMsi' && e.BOT_ID && !e.BOT_PASSWORD) throw new ConfigError('BOT_PASSWORD', `is required when BOT_ID is set and BOT_TYPE is ${type}`);
   const production = e.NODE_ENV === 'production';
+  const authenticated = Boolean(e.BOT_ID);
+  if (e.WEBHOOK_URL && authenticated && !e.WEBHOOK_URL.toLowerCase().startsWith('https://')) {
+    throw new ConfigError('WEBHOOK_URL', 'must use https:// when the bot runs with credentials (http is only for local use)');
+  }
+  const allowedTenantIds = e.ALLOWED_TENANT_IDS.length > 0 ? e.ALLOWED_TENANT_IDS : e.BOT_TENANT_ID ? [e.BOT_TENANT_ID] : [];
   let graph: Config['graph'];
   const tenantId = e.GRAPH_TENANT_ID ?? e.BOT_TENANT_ID;
   const graphCommon = { baseUrl: e.GRAPH_BASE_URL.replace(/\/$/, ''), authorityHost: e.AZURE_AUTHORITY_HOST, tenantId, cacheSeconds: e.GRAPH_CACHE_SECONDS, timeBudgetMs: e.GRAPH_TIME_BUDGET_MS };
@@ -142,14 +170,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     dataDir: e.DATA_DIR,
-    bot: { appId: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID, type, authenticated: Boolean(e.BOT_ID) },
+    bot: { appId: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID, type, authenticated },
     demoTenantFile: e.DEMO_TENANT_FILE,
     signInWindowHours: e.SIGNIN_WINDOW_HOURS,
     logLevel: e.LOG_LEVEL,
     helpdeskAgents: e.HELPDESK_AGENTS,
+    helpdeskAgentsGroupId: e.HELPDESK_AGENTS_GROUP_ID,
+    allowedTenantIds,
+    openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
+    trustedServiceUrls: e.TRUSTED_SERVICE_URLS,
     helpdeskChannel: e.HELPDESK_CHANNEL_ID ? { channelId: e.HELPDESK_CHANNEL_ID, teamId: e.HELPDESK_TEAM_ID, serviceUrl: e.HELPDESK_SERVICE_URL } : undefined,
     webhook: e.WEBHOOK_URL ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,
     outboxRetryBaseMs: e.OUTBOX_RETRY_BASE_MS,
+    outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, deliveryTimeoutMs: e.OUTBOX_DELIVERY_TIMEOUT_MS, concurrency: e.OUTBOX_CONCURRENCY },
+    retentionDays: e.RETENTION_DAYS,
     incidents: { threshold: e.INCIDENT_THRESHOLD, windowMinutes: e.INCIDENT_WINDOW_MINUTES },
     graph,
     storage,
