@@ -1,19 +1,23 @@
+import { knowledge } from '../content/knowledge';
 import type { CauseId } from './causes';
+import { QUESTION_ANSWER_IDS } from './question-ids';
 
-/** OneDrive client error codes (answer ids of the `error-code` question) and what they imply. */
-export const ONEDRIVE_CODES = ['0x8004de40', '0x8004de88', '0x8004de4a', '0x8004deef', '0x8004de90', '0x8004de85', '0x8004de8a', 'caa50021'] as const;
+/** OneDrive client error codes (answer ids of the `error-code` question, except `other`). */
+export const ONEDRIVE_CODES = QUESTION_ANSWER_IDS['error-code'].filter((code) => code !== 'other') as readonly OneDriveCode[];
 
 /** A OneDrive client error code the bot knows. */
-export type OneDriveCode = (typeof ONEDRIVE_CODES)[number];
+export type OneDriveCode = '0x8004de40' | '0x8004de88' | '0x8004de4a' | '0x8004deef' | '0x8004de90' | '0x8004de85' | '0x8004de8a' | 'caa50021';
 
-/** Codes that name their cause outright, whatever the logs say. */
-export const CODE_CAUSES: Readonly<Partial<Record<OneDriveCode, CauseId>>> = {
-  '0x8004de4a': 'license-missing',
-  '0x8004deef': 'license-missing',
-  '0x8004de90': 'onedrive-not-provisioned',
-  '0x8004de85': 'account-mismatch',
-  '0x8004de8a': 'account-mismatch',
-};
+/** The cause a code names outright, whatever the logs say (content/<locale>/onedrive-codes.yaml); undefined when the code alone does not decide. */
+export function codeCause(code: OneDriveCode | string | undefined): CauseId | undefined {
+  if (!code) return undefined;
+  return knowledge().oneDriveCodes[code]?.causeId ?? undefined;
+}
+
+/** What a code means, in plain words. */
+export function codeMeaning(code: OneDriveCode | string, locale?: string): string | undefined {
+  return knowledge(locale).oneDriveCodes[code]?.meaning;
+}
 
 /** Finds a known code in free text ("0x8004DE40", "8004de40", "CAA50021"). */
 export function findOneDriveCode(text: string): OneDriveCode | undefined {
@@ -30,3 +34,8 @@ export function findOneDriveCode(text: string): OneDriveCode | undefined {
 export function mentionsAnyOneDriveCode(text: string): boolean {
   return /\b(?:0x)?8004de[0-9a-f]{2}\b|\bcaa\d{5}\b/i.test(text);
 }
+
+/** @deprecated Use codeCause(code). Kept while callers move over. */
+export const CODE_CAUSES: Readonly<Partial<Record<OneDriveCode, CauseId>>> = Object.fromEntries(
+  Object.entries(knowledge().oneDriveCodes).flatMap(([code, v]) => (v.causeId ? [[code, v.causeId]] : [])),
+);

@@ -1,0 +1,102 @@
+/**
+ * The shape of the help desk's knowledge files (content/<locale>/…), checked with zod at
+ * start-up. Ids that the public contract fixes (causes, questions, answers) are checked against
+ * the code's lists, so a typo in a file stops the bot instead of silently changing what it says.
+ */
+import { z } from 'zod';
+import { CAUSE_IDS } from '../domain/causes';
+import { QUESTION_ANSWER_IDS, QUESTION_IDS } from '../domain/question-ids';
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const kebab = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case (a-z, 0-9 and single hyphens)');
+
+/** One fix step as written in a file. */
+export const stepSchema = z
+  .object({
+    id: kebab,
+    title: text(120),
+    instructions: z.array(text(600)).min(1, 'needs at least one instruction'),
+    audience: z.enum(['self-service', 'needs-admin']),
+    needsLocalAdmin: z.boolean().optional(),
+    warning: text(1200).optional(),
+    check: text(400).optional(),
+    skipWhenAnswered: z.enum(QUESTION_IDS).optional(),
+  })
+  .strict();
+
+/** A step listed by reference to content/<locale>/shared-steps.yaml. */
+const stepReference = z.object({ use: kebab }).strict();
+
+/** A step entry: a reference when it has `use`, else a whole step (so errors name the right fields). */
+const stepEntry = z.unknown().transform((value, ctx): z.infer<typeof stepReference> | z.infer<typeof stepSchema> => {
+  const schema = value !== null && typeof value === 'object' && 'use' in value ? stepReference : stepSchema;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue(issue as z.IssueData);
+  return z.NEVER;
+});
+
+/** content/<locale>/shared-steps.yaml: steps used by several playbooks, keyed by id. */
+export const sharedStepsSchema = z.record(kebab, stepSchema.omit({ id: true }));
+
+/** content/<locale>/causes/<causeId>.yaml: one cause's playbook. */
+export const causeFileSchema = z
+  .object({
+    title: text(80),
+    explanation: text(600),
+    evidenceFor: z.array(text(200)).min(1).max(6),
+    evidenceAgainst: z.array(text(200)).min(1).max(6),
+    steps: z.array(stepEntry).min(1, 'needs at least one step'),
+    warnings: z.array(text(600)).max(6),
+    verify: text(400),
+    escalateWhen: text(400),
+  })
+  .strict();
+
+const questionIdSet: ReadonlySet<string> = new Set(QUESTION_IDS);
+
+/** content/<locale>/questions.yaml: every contract question with a label for each of its answer ids. */
+export const questionsFileSchema = z
+  .record(z.string(), z.object({ text: text(200), why: text(300), answers: z.record(z.string(), text(120)) }).strict())
+  .superRefine((questions, ctx) => {
+    for (const id of Object.keys(questions)) {
+      if (!questionIdSet.has(id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [id], message: `is not a question of the contract (${QUESTION_IDS.join(', ')})` });
+    }
+    for (const id of QUESTION_IDS) {
+      const question = questions[id];
+      if (!question) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [id], message: 'is missing' });
+        continue;
+      }
+      const expected = QUESTION_ANSWER_IDS[id];
+      for (const answer of Object.keys(question.answers)) {
+        if (!expected.includes(answer)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [id, 'answers', answer], message: `is not an answer id of ${id} (${expected.join(', ')})` });
+      }
+      for (const answer of expected) {
+        if (!(answer in question.answers)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [id, 'answers', answer], message: 'has no label' });
+      }
+    }
+  });
+
+/** content/<locale>/entra-codes.yaml: what each AADSTS code means and the cause it points to. */
+export const entraCodesFileSchema = z
+  .object({
+    codes: z.record(
+      z.string().regex(/^\d{1,7}$/, 'must be an AADSTS number'),
+      z.object({ cause: z.enum(CAUSE_IDS), meaning: text(200) }).strict(),
+    ),
+    benign: z.record(z.string().regex(/^\d{1,7}$/, 'must be an AADSTS number'), text(200)),
+  })
+  .strict();
+
+/** content/<locale>/onedrive-codes.yaml: each OneDrive client code the `error-code` question offers. */
+export const oneDriveCodesFileSchema = z.record(
+  z.string(),
+  z.object({ cause: z.enum(CAUSE_IDS).nullable(), meaning: text(300) }).strict(),
+);
+
+export type CauseFile = z.infer<typeof causeFileSchema>;
+export type QuestionsFile = z.infer<typeof questionsFileSchema>;
+export type EntraCodesFile = z.infer<typeof entraCodesFileSchema>;
+export type OneDriveCodesFile = z.infer<typeof oneDriveCodesFileSchema>;
+export type SharedStepsFile = z.infer<typeof sharedStepsSchema>;

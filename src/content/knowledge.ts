@@ -1,0 +1,18 @@
+/**
+ * The knowledge the running bot uses: loaded from content/ on first use, or installed once by
+ * the composition root (src/index.ts) so a broken file stops start-up before the server listens.
+ */
+import { loadKnowledge, type Knowledge, type KnowledgeBase } from './load-content';
+
+let installed: KnowledgeBase | undefined;
+
+/** Makes `base` the knowledge every lookup uses (start-up, or a test with its own content). */
+export function installKnowledge(base: KnowledgeBase): void {
+  installed = base;
+}
+
+/** The knowledge for `locale` (an activity's locale such as `en-GB`), falling back to English. */
+export function knowledge(locale?: string): Knowledge {
+  installed ??= loadKnowledge();
+  return installed.forLocale(locale);
+}

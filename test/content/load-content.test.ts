@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ContentError, defaultContentDir, loadKnowledge } from '../../src/content/load-content';
+import { CAUSE_IDS } from '../../src/domain/causes';
+import { QUESTION_ANSWER_IDS, QUESTION_IDS } from '../../src/domain/question-ids';
+
+/** A copy of the shipped content in a temporary folder, to break on purpose. */
+function copyOfContent(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'content-test-'));
+  cpSync(defaultContentDir(), join(dir, 'content'), { recursive: true });
+  return join(dir, 'content');
+}
+
+function edit(root: string, file: string, change: (text: string) => string): void {
+  const path = join(root, file);
+  writeFileSync(path, change(readFileSync(path, 'utf8')));
+}
+
+function assertContentError(root: string, pattern: RegExp): void {
+  assert.throws(() => loadKnowledge(root), (error: unknown) => {
+    assert.ok(error instanceof ContentError, `expected a ContentError, got ${String(error)}`);
+    assert.match(error.message, pattern);
+    return true;
+  });
+}
+
+describe('content loader', () => {
+  const made: string[] = [];
+  const broken = (): string => {
+    const root = copyOfContent();
+    made.push(join(root, '..'));
+    return root;
+  };
+  after(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when the shipped content is loaded, then every cause, question, answer and offered code is there', () => {
+    const english = loadKnowledge().forLocale('en');
+    assert.deepEqual(Object.keys(english.playbooks).sort(), [...CAUSE_IDS].sort());
+    for (const id of QUESTION_IDS) assert.deepEqual(english.questions[id].answers.map((a) => a.id), [...QUESTION_ANSWER_IDS[id]]);
+    for (const code of QUESTION_ANSWER_IDS['error-code'].filter((c) => c !== 'other')) assert.ok(english.oneDriveCodes[code]?.meaning, code);
+    assert.ok(english.entraCodes.size >= 20);
+  });
+
+  it('when a step field name has a typo, then loading stops naming the file and the field', () => {
+    const root = broken();
+    edit(root, 'en/causes/stale-credentials.yaml', (t) => t.replace('    check: OneDrive starts without', '    chek: OneDrive starts without'));
+    assertContentError(root, /en\/causes\/stale-credentials\.yaml: steps\[1\].*chek/);
+  });
+
+  it('when a step has an audience the bot does not know, then loading stops naming steps[n].audience', () => {
+    const root = broken();
+    edit(root, 'en/causes/stale-credentials.yaml', (t) => t.replace('audience: self-service', 'audience: everyone'));
+    assertContentError(root, /stale-credentials\.yaml: steps\[1\]\.audience/);
+  });
+
+  it('when a cause file is named after no cause of the contract, then loading stops naming that file', () => {
+    const root = broken();
+    writeFileSync(join(root, 'en/causes/stale-credential.yaml'), readFileSync(join(root, 'en/causes/stale-credentials.yaml')));
+    assertContentError(root, /causes\/stale-credential\.yaml: is not named after a cause/);
+  });
+
+  it('when a cause file is missing, then loading stops naming the missing file', () => {
+    const root = broken();
+    unlinkSync(join(root, 'en/causes/no-internet.yaml'));
+    assertContentError(root, /en\/causes\/no-internet\.yaml: is missing/);
+  });
+
+  it('when an answer label is missing or an answer id is not the contract\'s, then loading stops naming the question and answer', () => {
+    const root = broken();
+    edit(root, 'en/questions.yaml', (t) => t.replace('    not-tried: ', '    not-tryed: '));
+    assertContentError(root, /questions\.yaml: web-works\.answers\.not-tryed: is not an answer id of web-works/);
+  });
+
+  it('when a playbook uses a shared step that does not exist, then loading stops naming steps[n].use', () => {
+    const root = broken();
+    edit(root, 'en/causes/stale-credentials.yaml', (t) => t.replace('- use: restart-onedrive', '- use: restart-one-drive'));
+    assertContentError(root, /stale-credentials\.yaml: steps\[0\]\.use: no shared step "restart-one-drive"/);
+  });
+
+  it('when a code points to a cause that does not exist, then loading stops naming the code', () => {
+    const root = broken();
+    edit(root, 'en/entra-codes.yaml', (t) => t.replace('cause: account-locked', 'cause: account-lock'));
+    assertContentError(root, /entra-codes\.yaml: codes\.50053\.cause/);
+  });
+
+  it('when a file is not valid YAML, then loading stops naming the file', () => {
+    const root = broken();
+    edit(root, 'en/questions.yaml', (t) => `${t}\n  : : [unclosed\n`);
+    assertContentError(root, /en\/questions\.yaml: is not valid YAML/);
+  });
+
+  it('when a locale folder translates only some files, then the rest come from English and the activity locale picks it', () => {
+    const root = broken();
+    mkdirSync(join(root, 'fr', 'causes'), { recursive: true });
+    edit(root, 'en/causes/no-internet.yaml', (t) => t);
+    writeFileSync(join(root, 'fr', 'causes', 'no-internet.yaml'), readFileSync(join(root, 'en/causes/no-internet.yaml'), 'utf8').replace(/^title: .*$/m, 'title: Pas de connexion Internet'));
+    const base = loadKnowledge(root);
+    assert.equal(base.forLocale('fr-CA').playbooks['no-internet'].title, 'Pas de connexion Internet');
+    assert.equal(base.forLocale('fr-FR').playbooks['stale-credentials'].title, base.forLocale('en').playbooks['stale-credentials'].title);
+    assert.equal(base.forLocale('de-DE').locale, 'en');
+    assert.equal(base.forLocale(undefined).locale, 'en');
+  });
+});
