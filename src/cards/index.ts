@@ -1,5 +1,7 @@
 /** The bot's Adaptive Cards: one render function per card, their view-models, and the action verbs. */
 export { renderTemplate, CardTemplateError, type AdaptiveCard } from './adaptive-card';
+export { plainText, plainLine, truncate, TEXT_LIMITS } from './plain-text';
+export { CARD_BUDGET_BYTES, OPTIONAL_ID_PREFIX, cardBytes, fitToBudget, shrinkCard, type Shrinker } from './card-budget';
 export type * from './view-models';
 export * from './verbs';
 export { renderWelcomeCard } from './render-welcome-card';
@@ -11,8 +13,8 @@ export { renderResolvedCard } from './render-resolved-card';
 export { renderEscalateCard } from './render-escalate-card';
 export { renderTicketCard, TICKET_HISTORY_SHOWN } from './render-ticket-card';
 export { renderMessageCard } from './render-message-card';
-export { renderAgentTicketCard, AGENT_HISTORY_SHOWN, AGENT_TRANSCRIPT_SHOWN, AGENT_TRANSCRIPT_LINE_LENGTH } from './render-agent-ticket-card';
-export { renderIncidentCard, INCIDENT_OPEN_ACTIONS } from './render-incident-card';
+export { renderAgentTicketCard, AGENT_HISTORY_SHOWN, AGENT_TRANSCRIPT_SHOWN, AGENT_TRANSCRIPT_LINE_LENGTH, AGENT_TRANSFER_CHOICES } from './render-agent-ticket-card';
+export { renderIncidentCard, INCIDENT_OPEN_ACTIONS, INCIDENT_LIST_SHOWN } from './render-incident-card';
 export { renderTicketResolvedCard } from './render-ticket-resolved-card';
 export { renderLookupResultCard } from './render-lookup-result-card';
 export { renderTicketListCard, TICKET_LIST_SHOWN, TICKET_LIST_CAUSE_LENGTH } from './render-ticket-list-card';

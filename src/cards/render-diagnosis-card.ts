@@ -1,31 +1,61 @@
 import { renderTemplate, type AdaptiveCard } from './adaptive-card';
 import template from './templates/diagnosis.json';
-import { clampPercent, eventFactSets, findingLines, part, trimmed } from './card-parts';
+import { CARD_BUDGET_BYTES, fitToBudget, stepDown, turnOff, type Shrinker } from './card-budget';
+import { clampPercent, eventFactSets, findingLines, moreText, part } from './card-parts';
+import { plainText, TEXT_LIMITS } from './plain-text';
 import type { DiagnosisCardModel } from './view-models';
 
-/**
- * The diagnosis: cause, confidence, explanation, the evidence for and against, the sign-in
- * events that matter, and an "Open a ticket" button (`ticket.create` with `causeId`). The first
- * fix step is sent as its own card right after this one.
- */
-export function renderDiagnosisCard(model: DiagnosisCardModel): AdaptiveCard {
+/** How many findings and sign-ins the diagnosis card lists, when they fit. */
+export const DIAGNOSIS_LIST_SHOWN = 10;
+
+interface Limits {
+  findingsShown: number;
+  eventsShown: number;
+  textLength: number;
+  events: boolean;
+}
+
+const FULL: Limits = { findingsShown: DIAGNOSIS_LIST_SHOWN, eventsShown: DIAGNOSIS_LIST_SHOWN, textLength: TEXT_LIMITS.line, events: true };
+
+const SHRINKERS: ReadonlyArray<Shrinker<Limits>> = [
+  stepDown('textLength', [300, 200, 120]),
+  stepDown('eventsShown', [5, 3, 1]),
+  stepDown('findingsShown', [5, 3, 1]),
+  turnOff('events'),
+];
+
+function render(model: DiagnosisCardModel, limits: Limits): AdaptiveCard {
   const alternatives = model.alternatives.map((alt) => `${alt.title} (${clampPercent(alt.confidencePercent)}%)`);
   const nextText =
     model.stepCount > 0
       ? `Next I'll walk you through the fix, one step at a time (${model.stepCount} ${model.stepCount === 1 ? 'step' : 'steps'} at most).`
       : "This one needs the help desk: open a ticket and they'll take it from here.";
+  const allEvents = eventFactSets(model.events, undefined, limits.textLength);
+  const events = limits.events ? allEvents.slice(0, limits.eventsShown) : [];
   return renderTemplate(template, {
     causeId: model.causeId,
     title: model.title,
     confidenceText: `Confidence: ${model.confidenceLabel} (${clampPercent(model.confidencePercent)}%)`,
     explanation: model.explanation,
-    ...part('findings', findingLines(model.findings)),
-    ...part('events', eventFactSets(model.events)),
-    ...part('eventsSummary', model.eventsSummary.trim()),
-    ...part('lookupNote', trimmed(model.lookupNote)),
+    ...part('findings', findingLines(model.findings.slice(0, limits.findingsShown), limits.textLength)),
+    ...part('events', events),
+    ...part('moreEvents', limits.events ? moreText(allEvents.length - events.length, 'more sign-ins') : ''),
+    ...part('eventsSummary', plainText(model.eventsSummary, TEXT_LIMITS.line)),
+    ...part('lookupNote', plainText(model.lookupNote, TEXT_LIMITS.line)),
     warnings: model.warnings.map((text) => ({ text })),
     hasAlternatives: alternatives.length > 0,
     alternativesText: `Other possibilities: ${alternatives.join(', ')}`,
     nextText,
   });
+}
+
+/**
+ * The diagnosis: cause, confidence, explanation, the evidence for and against, the sign-in
+ * events that matter, and an "Open a ticket" button (`ticket.create` with `causeId`). The first
+ * fix step is sent as its own card right after this one. The title, explanation, warnings and
+ * alternatives are the playbook's words; findings, events and notes quote Graph and are plain
+ * text. Stays within `maxBytes`.
+ */
+export function renderDiagnosisCard(model: DiagnosisCardModel, maxBytes: number = CARD_BUDGET_BYTES): AdaptiveCard {
+  return fitToBudget(FULL, (limits) => render(model, limits), SHRINKERS, maxBytes);
 }

@@ -1,4 +1,5 @@
 import { renderTemplate, type AdaptiveCard } from './adaptive-card';
+import { CARD_BUDGET_BYTES, shrinkCard } from './card-budget';
 import template from './templates/escalate.json';
 import type { EscalateCardModel } from './view-models';
 
@@ -8,7 +9,7 @@ import type { EscalateCardModel } from './view-models';
  */
 export function renderEscalateCard(model: EscalateCardModel): AdaptiveCard {
   const reason = model.reason.trim();
-  return renderTemplate(template, {
+  const card = renderTemplate(template, {
     causeId: model.causeId,
     causeTitle: model.causeTitle,
     hasReason: reason.length > 0,
@@ -16,4 +17,6 @@ export function renderEscalateCard(model: EscalateCardModel): AdaptiveCard {
     hasSummary: model.summary.length > 0,
     summary: model.summary.map((text) => ({ text })),
   });
+  // Only the bot's own words: no shrinking needed in practice, but every card keeps the budget.
+  return shrinkCard(card, CARD_BUDGET_BYTES);
 }

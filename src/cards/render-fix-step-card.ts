@@ -1,4 +1,5 @@
 import { renderTemplate, type AdaptiveCard } from './adaptive-card';
+import { CARD_BUDGET_BYTES, shrinkCard } from './card-budget';
 import template from './templates/fix-step.json';
 import type { FixStepCardModel } from './view-models';
 
@@ -28,7 +29,7 @@ export function renderFixStepCard(model: FixStepCardModel): AdaptiveCard {
   const warning = model.warning?.trim() ?? '';
   const check = model.check?.trim() ?? '';
   const selfService = model.audience === 'self-service';
-  return renderTemplate(template, {
+  const card = renderTemplate(template, {
     causeId: model.causeId,
     stepId: model.stepId,
     progressText: `Step ${model.stepNumber} of ${model.stepCount}`,
@@ -48,4 +49,6 @@ export function renderFixStepCard(model: FixStepCardModel): AdaptiveCard {
     hasCheck: check.length > 0,
     check,
   });
+  // Only the bot's own words: no shrinking needed in practice, but every card keeps the budget.
+  return shrinkCard(card, CARD_BUDGET_BYTES);
 }

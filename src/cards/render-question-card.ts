@@ -1,5 +1,7 @@
 import { renderTemplate, type AdaptiveCard } from './adaptive-card';
 import template from './templates/question.json';
+import { CARD_BUDGET_BYTES, shrinkCard } from './card-budget';
+import { plainText, TEXT_LIMITS } from './plain-text';
 import type { QuestionCardModel } from './view-models';
 
 /** Teams truncates button titles beyond about this many characters. */
@@ -22,8 +24,9 @@ export function shouldUseChoiceSet(answers: ReadonlyArray<{ label: string }>): b
  */
 export function renderQuestionCard(model: QuestionCardModel): AdaptiveCard {
   const progress = model.progress?.trim() ?? '';
-  const lookupNote = model.lookupNote?.trim() ?? '';
-  return renderTemplate(template, {
+  // The note quotes Graph's error message: plain text.
+  const lookupNote = plainText(model.lookupNote, TEXT_LIMITS.line);
+  const card = renderTemplate(template, {
     questionId: model.questionId,
     text: model.text,
     why: model.why,
@@ -34,4 +37,5 @@ export function renderQuestionCard(model: QuestionCardModel): AdaptiveCard {
     lookupNote,
     useChoiceSet: model.useChoiceSet,
   });
+  return shrinkCard(card, CARD_BUDGET_BYTES);
 }

@@ -1,14 +1,17 @@
 import { renderTemplate, type AdaptiveCard } from './adaptive-card';
+import { CARD_BUDGET_BYTES, shrinkCard } from './card-budget';
 import template from './templates/resolved.json';
 import type { ResolvedCardModel } from './view-models';
 
 /** "Glad that's fixed", how to check it holds, and five rating buttons (`triage.rate`, `rating` 1–5). */
 export function renderResolvedCard(model: ResolvedCardModel): AdaptiveCard {
   const verify = model.verify.trim();
-  return renderTemplate(template, {
+  const card = renderTemplate(template, {
     causeId: model.causeId,
     causeText: `Fixed: ${model.causeTitle}`,
     hasVerify: verify.length > 0,
     verify,
   });
+  // Only the bot's own words: no shrinking needed in practice, but every card keeps the budget.
+  return shrinkCard(card, CARD_BUDGET_BYTES);
 }

@@ -1,21 +1,27 @@
 import { renderTemplate, type AdaptiveCard } from './adaptive-card';
 import template from './templates/ticket-resolved.json';
+import { CARD_BUDGET_BYTES, fitToBudget, halveTo } from './card-budget';
+import { plainLine, plainText, TEXT_LIMITS } from './plain-text';
 import type { TicketResolvedCardModel } from './view-models';
 
-/**
- * Tells the employee an agent resolved their ticket, with the agent's note, and asks for a
- * rating: an optional `comment` input, five buttons "★ 1" … "★ 5" (`ticket.rate` with
- * `ticketId` and `rating` as a number) and "It's not fixed" (`ticket.not-fixed` with `ticketId`: the employee reopens their own ticket,
- * no inputs).
- */
-export function renderTicketResolvedCard(model: TicketResolvedCardModel): AdaptiveCard {
-  const note = model.note?.trim() ?? '';
-  const agentName = model.agentName.trim() || 'The help desk';
+function render(model: TicketResolvedCardModel, noteLength: number): AdaptiveCard {
+  const note = plainText(model.note, noteLength);
+  const agentName = plainLine(model.agentName, TEXT_LIMITS.name) || 'The help desk';
   return renderTemplate(template, {
     ticketId: model.ticketId,
-    causeText: `Cause: ${model.causeTitle}`,
+    causeText: `Cause: ${plainLine(model.causeTitle, TEXT_LIMITS.title)}`,
     resolvedBy: note ? `${agentName} resolved it:` : `${agentName} resolved it.`,
     hasNote: note.length > 0,
     note,
   });
+}
+
+/**
+ * Tells the employee an agent resolved their ticket, with the agent's note (plain text), and
+ * asks for a rating: an optional `comment` input, five buttons "★ 1" … "★ 5" (`ticket.rate`
+ * with `ticketId` and `rating` as a number) and "It's not fixed" (`ticket.not-fixed` with
+ * `ticketId`: the employee reopens their own ticket, no inputs). Stays within `maxBytes`.
+ */
+export function renderTicketResolvedCard(model: TicketResolvedCardModel, maxBytes: number = CARD_BUDGET_BYTES): AdaptiveCard {
+  return fitToBudget<number>(TEXT_LIMITS.note, (noteLength) => render(model, noteLength), [halveTo(120)], maxBytes);
 }

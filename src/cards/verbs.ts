@@ -1,5 +1,5 @@
 /**
- * Every card action verb, in one place. The contract's verbs (shared/triage-contract.md §3)
+ * Every card action verb, in one place. The contract's verbs (docs/contract.md §3)
  * are public and never renamed; the rest are this bot's own additions, documented in the README.
  */
 export const Verbs = {

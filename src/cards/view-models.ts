@@ -3,6 +3,11 @@
  * employee. Each card has one render function (src/cards/render-*.ts) that turns
  * its view-model into card JSON. Optional fields may be left out; the render
  * functions drop the parts of the card that would show them.
+ *
+ * Names, notes, messages and anything from Graph are shown as plain text (TextRuns, see
+ * plain-text.ts) and bounded by the render functions themselves, so a model built anywhere is
+ * safe; titles, labels and explanations the bot writes itself are the only Markdown. Every card
+ * is fitted to Teams' size limit (card-budget.ts): lists may show fewer items than given.
  */
 
 /** Greeting card for a bare "hi" or the first contact. */
@@ -163,12 +168,14 @@ export interface AgentTicketCardModel {
   details?: string;
   /** E.g. "I couldn't read the sign-in logs: …". */
   lookupNote?: string;
-  /** Oldest first; the card shows the last few lines behind "Transcript". */
+  /** The whole transcript, oldest first; the card shows the latest lines that fit behind "Transcript" and counts the rest. */
   transcript: Array<{ when: string; who: string; text: string }>;
-  /** Oldest first; the card shows the most recent few, newest first. */
-  history: Array<{ when: string; text: string }>;
-  /** Transfer targets (`id` is the agent's aadObjectId); empty: the agent types an object ID. */
+  /** Oldest first; the card shows the most recent few, newest first. `internal` entries (only agents see them) are marked. */
+  history: Array<{ when: string; text: string; internal?: boolean }>;
+  /** Transfer targets (`id` is the agent's aadObjectId), best sorted by name; empty: the agent types an object ID. */
   agents: Array<{ id: string; name: string }>;
+  /** Agents left out of `agents` (a long roster is cut); the card says so under the list. */
+  agentsNotShown?: number;
   /** Causes an agent can send the fix for (contract cause ids); empty: no "Send fix". */
   causes: Array<{ id: string; title: string }>;
   /** Open tickets get the agent actions; closed ones only "Reopen". */

@@ -6,12 +6,13 @@ import type {
   QuestionCardModel,
   TicketCardModel,
 } from '../cards';
-import { shouldUseChoiceSet } from '../cards';
+import { plainLine, plainText, shouldUseChoiceSet, TEXT_LIMITS } from '../cards';
 import type { CaseFile } from '../domain/case-file';
 import { confidenceLabel, type Diagnosis } from '../domain/diagnosis';
 import type { LookupResult, SignInEvent } from '../domain/directory';
 import { describeCode, isBenignCode } from '../domain/entra-codes';
 import { analyzeEvidence, keyEvents, type EvidenceAnalysis } from '../domain/evidence-analysis';
+import { employeeFacingHistory } from '../domain/handoff';
 import { getPlaybook } from '../domain/playbooks';
 import { answerLabel, QUESTIONS, type Answers, type QuestionId } from '../domain/questions';
 import { STATUS_LABELS, type Ticket } from '../domain/tickets';
@@ -170,20 +171,30 @@ export function resultLabel(result: string): string {
   return ({ fixed: 'it worked', 'not-fixed': 'still broken', 'cannot-do': "couldn't do it", skipped: 'skipped: needs admin rights' } as Record<string, string>)[result] ?? result;
 }
 
-/** The employee's view of a ticket. */
+/**
+ * One history entry in words ("Kari Nordmann replied: …"), as plain text: the name and the
+ * note are untrusted and bounded (the card shortens further when it must).
+ */
+export function historyText(event: { actor: { name: string }; action: string; note?: string }): string {
+  const note = plainText(event.note, TEXT_LIMITS.note);
+  return `${plainLine(event.actor.name, TEXT_LIMITS.name)} ${event.action}${note ? `: ${note}` : ''}`;
+}
+
+/** The employee's view of a ticket: only employee-facing history (no internal notes between agents). */
 export function presentTicket(ticket: Ticket, timeZone?: string): TicketCardModel {
   const open = ticket.status !== 'resolved' && ticket.status !== 'withdrawn';
+  const details = plainText(ticket.details, TEXT_LIMITS.note);
   return {
     ticketId: ticket.id,
     status: ticket.status,
     statusLabel: STATUS_LABELS[ticket.status],
-    causeTitle: ticket.causeTitle,
+    causeTitle: plainLine(ticket.causeTitle, TEXT_LIMITS.title),
     createdAt: formatWhen(ticket.createdAt, timeZone),
     updatedAt: formatWhen(ticket.updatedAt, timeZone),
-    assignee: ticket.assignee?.name,
-    summary: ticket.details ? `Your note: ${ticket.details}` : `The help desk has your answers, sign-in evidence, the steps you tried and our conversation.`,
-    stepsTried: ticket.stepsTried.map((s) => ({ title: s.title, outcome: resultLabel(s.result) })),
-    history: ticket.history.map((h) => ({ when: formatWhen(h.at, timeZone), text: `${h.actor.name} ${h.action}${h.note ? `: ${h.note}` : ''}` })),
+    assignee: ticket.assignee ? plainLine(ticket.assignee.name, TEXT_LIMITS.name) : undefined,
+    summary: details ? `Your note: ${details}` : `The help desk has your answers, sign-in evidence, the steps you tried and our conversation.`,
+    stepsTried: ticket.stepsTried.map((s) => ({ title: plainLine(s.title, TEXT_LIMITS.title), outcome: resultLabel(s.result) })),
+    history: employeeFacingHistory(ticket).map((h) => ({ when: formatWhen(h.at, timeZone), text: historyText(h) })),
     canWithdraw: open,
     rating: ticket.rating,
     canAddDetails: open,

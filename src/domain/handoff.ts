@@ -1,5 +1,5 @@
 import type { CauseId } from './causes';
-import { isOpen, type Person, type Ticket } from './tickets';
+import { isOpen, type Person, type Ticket, type TicketEvent } from './tickets';
 
 /**
  * Ticket transitions: pure functions that change a ticket in memory and record who did what.
@@ -10,10 +10,23 @@ import { isOpen, type Person, type Ticket } from './tickets';
 /** A transition either changed the ticket or was refused with a reason in plain words. */
 export type Transition = { ok: true; ticket: Ticket; summary: string } | { ok: false; reason: string };
 
-function record(ticket: Ticket, actor: Person, action: string, now: Date, note?: string): void {
+function record(ticket: Ticket, actor: Person, action: string, now: Date, note?: string, internal = false): void {
   const at = now.toISOString();
-  ticket.history.push({ at, actor, action, note: note || undefined });
+  ticket.history.push(internal ? { at, actor, action, note: note || undefined, internal: true } : { at, actor, action, note: note || undefined });
   ticket.updatedAt = at;
+}
+
+const TRANSFER_ACTION = 'transferred the ticket to ';
+
+/**
+ * The history the employee may see: internal entries (transfer notes, anything agents wrote
+ * for each other) left out. Transfers recorded before notes were kept apart carry the note on
+ * the transfer itself; that note is dropped too.
+ */
+export function employeeFacingHistory(ticket: Pick<Ticket, 'history'>): TicketEvent[] {
+  return ticket.history
+    .filter((event) => !event.internal)
+    .map((event) => (event.action.startsWith(TRANSFER_ACTION) && event.note !== undefined ? { ...event, note: undefined } : event));
 }
 
 function closed(ticket: Ticket): Transition {
@@ -31,14 +44,19 @@ export function claimTicket(ticket: Ticket, agent: Person, now: Date): Transitio
   return { ok: true, ticket, summary: `${agent.name} claimed ${ticket.id}.` };
 }
 
-/** Hands the ticket to another agent, with a note for them. Only the assignee (or anyone when unassigned) may. */
+/**
+ * Hands the ticket to another agent, with a note for them. Only the assignee (or anyone when
+ * unassigned) may. The transfer itself is public; the note is a separate internal entry, so
+ * the employee never sees what agents wrote for each other.
+ */
 export function transferTicket(ticket: Ticket, from: Person, to: Person, note: string | undefined, now: Date): Transition {
   if (!isOpen(ticket)) return closed(ticket);
   if (ticket.assignee && ticket.assignee.aadObjectId !== from.aadObjectId) return { ok: false, reason: `${ticket.assignee.name} has ticket ${ticket.id}; only they can transfer it.` };
   if (to.aadObjectId === from.aadObjectId) return { ok: false, reason: 'Pick another agent to transfer to.' };
   ticket.assignee = to;
   ticket.status = 'claimed';
-  record(ticket, from, `transferred the ticket to ${to.name}`, now, note);
+  record(ticket, from, `${TRANSFER_ACTION}${to.name}`, now);
+  if (note?.trim()) record(ticket, from, `left a note for ${to.name}`, now, note, true);
   return { ok: true, ticket, summary: `${from.name} transferred ${ticket.id} to ${to.name}.` };
 }
 

@@ -1,6 +1,6 @@
 /** Helpers the card tests share: walking a rendered card's actions and elements, and the checks every card must pass. */
 import assert from 'node:assert/strict';
-import { isVerb, type AdaptiveCard } from '../../src/cards';
+import { CARD_BUDGET_BYTES, isVerb, type AdaptiveCard } from '../../src/cards';
 import { validateAdaptiveCard } from './adaptive-cards-validator';
 
 export type Json = Record<string, unknown>;
@@ -41,19 +41,87 @@ export function elementsOfType(node: unknown, type: string, found: Json[] = []):
   return found;
 }
 
-/** The text of every TextBlock, in order. */
-export function texts(node: unknown): string[] {
-  return elementsOfType(node, 'TextBlock').map((block) => String(block.text));
+/** A shown text: a TextBlock, or a RichTextBlock (its TextRuns joined; the style is its first run's). */
+export interface ShownText {
+  type: 'TextBlock' | 'RichTextBlock';
+  text: string;
+  color?: unknown;
+  isSubtle?: unknown;
+  weight?: unknown;
+  size?: unknown;
+  element: Json;
 }
 
-/** The text of every TextBlock, one per line. */
+/** Every TextBlock and RichTextBlock, in document order. */
+export function shownTexts(node: unknown, found: ShownText[] = []): ShownText[] {
+  if (Array.isArray(node)) {
+    for (const item of node) shownTexts(item, found);
+  } else if (node !== null && typeof node === 'object') {
+    const object = node as Json;
+    if (object.type === 'TextBlock') {
+      found.push({ type: 'TextBlock', text: String(object.text), color: object.color, isSubtle: object.isSubtle, weight: object.weight, size: object.size, element: object });
+      return found;
+    }
+    if (object.type === 'RichTextBlock') {
+      const runs = (object.inlines as Json[]).map((run) => (typeof run === 'string' ? { text: run } : run));
+      const first = runs[0] ?? {};
+      found.push({ type: 'RichTextBlock', text: runs.map((run) => String(run.text)).join(''), color: first.color, isSubtle: first.isSubtle, weight: first.weight, size: first.size, element: object });
+      return found;
+    }
+    for (const value of Object.values(object)) shownTexts(value, found);
+  }
+  return found;
+}
+
+/** The text of every TextBlock and RichTextBlock, in order. */
+export function texts(node: unknown): string[] {
+  return shownTexts(node).map((shown) => shown.text);
+}
+
+/** The text of every TextBlock and RichTextBlock, one per line. */
 export function allText(node: unknown): string {
   return texts(node).join('\n');
 }
 
-/** The facts of every FactSet, in order. */
-export function factsOf(node: unknown): Array<{ title: string; value: string }> {
-  return elementsOfType(node, 'FactSet').flatMap((set) => set.facts as Array<{ title: string; value: string }>);
+/** A fact line: a RichTextBlock whose first run is the bold "Title: " and whose second is the plain value. */
+function factLine(block: Json): { title: string; value: string } | undefined {
+  const runs = block.inlines as Json[];
+  if (!Array.isArray(runs) || runs.length !== 2) return undefined;
+  const [title, value] = runs;
+  if (title.weight !== 'Bolder' || typeof title.text !== 'string' || !title.text.endsWith(': ') || value.weight !== undefined) return undefined;
+  return { title: title.text.slice(0, -2), value: String(value.text) };
+}
+
+/** The facts of every FactSet and every fact line, in document order. */
+export function factsOf(node: unknown, found: Array<{ title: string; value: string }> = []): Array<{ title: string; value: string }> {
+  if (Array.isArray(node)) {
+    for (const item of node) factsOf(item, found);
+  } else if (node !== null && typeof node === 'object') {
+    const object = node as Json;
+    if (object.type === 'FactSet') {
+      found.push(...(object.facts as Array<{ title: string; value: string }>));
+      return found;
+    }
+    if (object.type === 'RichTextBlock') {
+      const fact = factLine(object);
+      if (fact) found.push(fact);
+      return found;
+    }
+    for (const value of Object.values(object)) factsOf(value, found);
+  }
+  return found;
+}
+
+/** The fact titles of each group of facts (a FactSet, or the fact lines of one Container), e.g. one per sign-in event. */
+export function factGroups(node: unknown): string[][] {
+  return elementsOfType(node, 'Container')
+    .map((container) => (container.items as Json[]).filter((item) => item.type === 'RichTextBlock').map((item) => factLine(item)?.title))
+    .filter((titles): titles is string[] => titles.length > 0 && titles.every((title) => title !== undefined));
+}
+
+/** The UTF-8 size of a card's JSON, as Teams measures a message. */
+export function jsonBytes(card: unknown): number {
+  return Buffer.byteLength(JSON.stringify(card), 'utf8');
 }
 
 /** Two OneDrive sign-ins blocked by Conditional Access, the first naming the policy: sample events for the diagnosis and lookup cards. */
@@ -115,4 +183,13 @@ export function assertValidCard(card: AdaptiveCard, options: CardCheckOptions = 
   for (const block of elementsOfType(card, 'TextBlock')) {
     assert.equal(typeof block.text, 'string', 'TextBlock text must be a string');
   }
+  for (const block of elementsOfType(card, 'RichTextBlock')) {
+    const inlines = block.inlines as Json[];
+    assert.ok(Array.isArray(inlines) && inlines.length > 0, 'a RichTextBlock without inlines');
+    for (const run of inlines) {
+      assert.equal(run.type, 'TextRun', 'RichTextBlock inlines are TextRuns');
+      assert.equal(typeof run.text, 'string', 'TextRun text must be a string');
+    }
+  }
+  assert.ok(jsonBytes(card) <= CARD_BUDGET_BYTES, `the card is ${jsonBytes(card)} bytes, over the ${CARD_BUDGET_BYTES}-byte budget`);
 }
