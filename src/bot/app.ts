@@ -67,15 +67,27 @@ export function createBotApplication(deps: { adapter: TeamsAdapter; storage: Sto
     return typeof result === 'string' ? result : 'Done.';
   });
 
+  /**
+   * Last resort for a failed turn. A proactive turn (an outbox delivery, a roster read) gets no
+   * notice: the error is thrown back to whoever started it, so the outbox retries instead of
+   * counting it delivered. Only an employee's own message or button press in a personal chat is
+   * answered; a channel never gets a notice (agents see failures as dead-letter notices).
+   */
   deps.adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    deps.log.error({ err: error.message, stack: error.stack, activityType: context.activity.type }, 'turn failed');
-    if (/eTag conflict/i.test(error.message)) {
+    const activity = context.activity;
+    const proactive = activity.type === ActivityTypes.Event && (activity.name === 'ContinueConversation' || activity.name === 'CreateConversation');
+    deps.log.error({ err: error?.message, stack: proactive ? undefined : error?.stack, activityType: activity.type, proactive }, 'turn failed');
+    if (proactive) throw error;
+    const personal = (activity.conversation?.conversationType ?? 'personal') === 'personal';
+    const inbound = activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke;
+    if (!personal || !inbound) return;
+    if (/eTag conflict/i.test(error?.message ?? '')) {
       // Another instance handled a turn of this conversation at the same moment; its answer stands.
-      deps.log.warn({ conversation: context.activity.conversation?.id }, 'concurrent turn lost the state race');
+      deps.log.warn({ conversation: activity.conversation?.id }, 'concurrent turn lost the state race');
       await sendNotice(context, 'I was still busy with your previous message', 'Please use the newest card, or say it again.').catch(() => undefined);
       return;
     }
-    const storageProblem = /SQLITE_FULL|SQLITE_IOERR|SQLITE_READONLY|ENOSPC|disk|storage/i.test(error.message);
+    const storageProblem = /SQLITE_FULL|SQLITE_IOERR|SQLITE_READONLY|ENOSPC|disk|storage/i.test(error?.message ?? '');
     try {
       await sendNotice(
         context,

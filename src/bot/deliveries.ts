@@ -1,124 +1,370 @@
-import { createHmac } from 'node:crypto';
-import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import { createHmac, randomUUID } from 'node:crypto';
+import { CardFactory, MessageFactory, type Activity, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import { renderAgentTicketCard, renderIncidentCard, renderMessageCard, renderTicketResolvedCard, type AdaptiveCard, type IncidentCardModel } from '../cards';
+import { CARD_BUDGET_BYTES, cardBytes, shrinkCard } from '../cards/card-budget';
 import { presentAgentTicket } from '../dialogs/present-agent';
-import type { OutboxItem } from '../domain/outbox';
+import { DeliveryNotReadyError, PermanentDeliveryError, type DeadLetterNoticePayload, type OutboxItem, type OutboxKind, type SettingsStore } from '../domain/outbox';
 import { TicketConflictError, type Ticket, type TicketRepository } from '../domain/tickets';
-import type { AgentRoster } from './agent-roster';
-import { channelReference, type HelpdeskChannelRegistry } from './helpdesk-channel';
+import type { Agent } from './agent-roster';
+import type { BotLogger } from './app';
+import type { HelpdeskChannel, HelpdeskChannelRegistry } from './helpdesk-channel';
+import { isTrustedServiceUrl, UntrustedServiceUrlError, type ServiceUrlPolicy } from './service-url-policy';
 
 /** Where a ticket's card lives in the help desk channel. */
 export interface ChannelAddress {
   reference: Partial<ConversationReference>;
   activityId: string;
+  /** Set when the card was posted again after an interrupted post, so it keeps saying so. */
+  reposted?: boolean;
 }
 
 /** Outbox payloads, by kind. */
 export type NotifyEmployeePayload = { ticketId: string; title: string; text: string; card?: 'resolved' | 'fix'; causeId?: string; note?: string; agentName?: string };
 
-/** Thrown when a delivery cannot happen yet (no channel, card not posted yet): the outbox retries it. */
-export class NotReadyError extends Error {}
-
 /** Everything deliveries need. */
 export interface DeliveryDeps {
   adapter: CloudAdapter;
+  /** The bot's Microsoft App ID (BOT_ID); undefined when running unauthenticated. */
   botAppId?: string;
+  /** Tenant for channel posts when the channel record has none (BOT_TENANT_ID, else the first allowed tenant). */
+  tenantId?: string;
   tickets: TicketRepository;
   channels: HelpdeskChannelRegistry;
-  roster: AgentRoster;
+  roster: { agents(): Promise<Agent[]> };
+  /** Where the in-flight marker of a channel post is kept (key `channel-post:<ticketId>`). */
+  settings: SettingsStore;
+  /** Which Bot Connector URLs may receive the bot's token: checked before every proactive send. */
+  serviceUrlPolicy: ServiceUrlPolicy;
   webhook?: { url: string; secret?: string };
   fetch?: typeof fetch;
+  log?: BotLogger;
+  /** Fits a rendered card into `maxBytes` (after a 413 from the connector); defaults to the cards' own. */
+  shrink?: (card: AdaptiveCard, maxBytes: number) => AdaptiveCard;
+  /** The most bytes a card may take before it is sent (default CARD_BUDGET_BYTES). */
+  cardBudgetBytes?: number;
+  clock?: () => number;
 }
 
-/** Builds the function that carries out each outbox item against the Bot Connector (or the webhook). */
-export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem) => Promise<void> {
+/** Shown on a channel card posted again after an interrupted post (Teams cannot be asked whether the first arrived). */
+export const REPOSTED_NOTICE = 'Re-posted after an interruption; an earlier copy of this card may exist in the channel.';
+
+/** The settings key of a channel post that has started and not been recorded yet. */
+export function channelPostMarkerKey(ticketId: string): string {
+  return `channel-post:${ticketId}`;
+}
+
+interface PostMarker {
+  token: string;
+  at: string;
+}
+
+/** A card that still does not fit after this many smaller re-renders fails the attempt (it is retried, never dropped). */
+const SHRINK_STEPS = 4;
+/** Each re-render after a 413 gets this share of the previous size. */
+const SHRINK_FACTOR = 0.7;
+/** Plain text sent into a thread is bounded (Teams refuses messages over about 28 KB). */
+const MAX_THREAD_TEXT = 8000;
+const WEBHOOK_TIMEOUT_MS = 10_000;
+
+/** The connector kept refusing a card for its size even after the smallest re-render (it did not post it). */
+class CardTooLargeError extends Error {
+  readonly statusCode = 413;
+  constructor(bytes: number) {
+    super(`the connector still refused the card as too large at ${bytes} bytes`);
+    this.name = 'CardTooLargeError';
+  }
+}
+
+/** The HTTP status of a Bot Connector (or wrapped) error, if it carries one. */
+export function httpStatusOf(error: unknown): number | undefined {
+  for (let e = error as { statusCode?: unknown; status?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.statusCode === 'number') return e.statusCode;
+    if (typeof e.status === 'number') return e.status;
+  }
+  return undefined;
+}
+
+/** True when the connector refused a message for its size (413, or 400 saying so). */
+function isTooLarge(error: unknown): boolean {
+  const status = httpStatusOf(error);
+  if (status === 413) return true;
+  const e = error as { code?: unknown; message?: unknown };
+  return status === 400 && /too\s*(large|big)|size/i.test(`${String(e?.code ?? '')} ${String(e?.message ?? '')}`);
+}
+
+/** Errors a retry cannot fix become PermanentDeliveryError; the rest pass through unchanged. */
+function classify(error: unknown): unknown {
+  const status = httpStatusOf(error);
+  if (status === 403 || status === 404) {
+    const why = status === 403 ? 'the bot is not allowed there (removed from the team or chat, or blocked)' : 'the conversation or message no longer exists';
+    return new PermanentDeliveryError(`the Bot Connector answered ${status}: ${why}`, { cause: error });
+  }
+  return error;
+}
+
+/**
+ * True when the connector answered in a way that proves the message was not posted (so a retry
+ * may post without warning). A timeout, a dropped connection or a gateway error proves nothing.
+ */
+function definitelyNotPosted(error: unknown): boolean {
+  const status = httpStatusOf(error);
+  return status !== undefined && ((status >= 400 && status < 500) || status === 503);
+}
+
+function isReference(value: unknown): value is Partial<ConversationReference> & { serviceUrl: string; conversation: { id: string } } {
+  const r = value as { serviceUrl?: unknown; conversation?: { id?: unknown } } | undefined;
+  return typeof r === 'object' && r !== null && typeof r.serviceUrl === 'string' && typeof r.conversation?.id === 'string';
+}
+
+/** The recorded channel address of a ticket, if it has a usable one. */
+export function channelAddressOf(ticket: Ticket): ChannelAddress | undefined {
+  const address = ticket.channelAddress as ChannelAddress | undefined;
+  if (!address || typeof address !== 'object' || typeof address.activityId !== 'string' || !isReference(address.reference)) return undefined;
+  return address;
+}
+
+function withRepostedNotice(card: AdaptiveCard): AdaptiveCard {
+  const body = Array.isArray(card.body) ? card.body : [];
+  return { ...card, body: [{ type: 'TextBlock', text: REPOSTED_NOTICE, wrap: true, isSubtle: true, color: 'Attention', size: 'Small' }, ...body] };
+}
+
+function boundText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+const DEAD_KIND_WORDS: Record<OutboxKind, string> = {
+  'channel-card': "the ticket's card in this channel",
+  'channel-reply': "a message for the ticket's thread",
+  'notify-agent': "a message for the ticket's thread",
+  'notify-employee': 'a message to the employee',
+  webhook: 'the webhook notification',
+  'incident-card': 'a possible-incident card',
+  'dead-letter-notice': 'a dead-letter notice',
+};
+
+/** The plain-text notice agents get for a dead item. */
+export function deadLetterNoticeText(notice: DeadLetterNoticePayload): string {
+  const what = DEAD_KIND_WORDS[notice.deadKind] ?? `a ${String(notice.deadKind)} delivery`;
+  const forTicket = notice.ticketId ? ` for ${notice.ticketId}` : '';
+  return boundText(
+    `A delivery failed and was set aside: ${what}${forTicket} (outbox item ${notice.deadItemId}, ${notice.attempts} attempt${notice.attempts === 1 ? '' : 's'}). ` +
+      `Last error: ${notice.error}. It will not be retried; /readyz reports "degraded" while set-aside deliveries exist.`,
+    MAX_THREAD_TEXT,
+  );
+}
+
+/**
+ * Builds the function that carries out each outbox item against the Bot Connector (or the
+ * webhook). Every proactive send is checked against the service URL policy first, and its
+ * errors are caught inside the turn and thrown to the outbox (left to the adapter they would
+ * reach onTurnError, be swallowed, and the item would count as delivered).
+ */
+export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?: AbortSignal) => Promise<void> {
   const appId = deps.botAppId ?? '';
+  const budget = deps.cardBudgetBytes ?? CARD_BUDGET_BYTES;
+  const shrink = deps.shrink ?? shrinkCard;
+  const now = (): number => (deps.clock ?? Date.now)();
 
-  async function inConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    await deps.adapter.continueConversationAsync(appId, reference, logic);
-  }
-
-  async function loadTicket(ticketId: unknown): Promise<Ticket> {
-    const ticket = await deps.tickets.get(String(ticketId));
-    if (!ticket) throw new Error(`ticket ${String(ticketId)} not found`);
-    return ticket;
-  }
-
-  /** Starts a new thread in the help desk channel with `card`; returns its address. */
-  async function postThread(card: AdaptiveCard, summary: string): Promise<ChannelAddress> {
-    const channel = await deps.channels.get();
-    if (!channel) throw new NotReadyError('No help desk channel yet: an agent must say "use this channel for tickets" in a team channel.');
-    let address: ChannelAddress | undefined;
-    await inConversation(channelReference(channel), async (context) => {
-      const client = context.turnState.get<ConnectorClient>(deps.adapter.ConnectorClientKey);
-      const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
-      activity.summary = summary;
-      const created = await client.conversations.createConversation({
-        isGroup: true,
-        bot: { id: channel.botId ?? 'helpdesk-bot', name: 'Help desk' },
-        channelData: { channel: { id: channel.channelId }, tenant: channel.tenantId ? { id: channel.tenantId } : undefined },
-        activity,
-        tenantId: channel.tenantId,
-      } as never);
-      const reference = { ...channelReference(channel), conversation: { ...channelReference(channel).conversation!, id: created.id } };
-      address = { reference, activityId: created.activityId ?? created.id };
-    });
-    return address!;
-  }
-
-  async function channelCard(payload: Record<string, unknown>): Promise<void> {
-    let ticket = await loadTicket(payload.ticketId);
-    const agents = await deps.roster.agents();
-    const card = renderAgentTicketCard(presentAgentTicket(ticket, agents));
-    const existing = ticket.channelAddress as ChannelAddress | undefined;
-    if (existing) {
-      await inConversation(existing.reference, async (context) => {
-        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
-        activity.id = existing.activityId;
-        await context.updateActivity(activity);
-      });
-      return;
-    }
-    const address = await postThread(card, `Ticket ${ticket.id}: ${ticket.requester.name} · ${ticket.causeTitle}`);
-    await deps.channels.linkThread(address.reference.conversation!.id, ticket.id);
-    // Record where the card is, so a retry updates it instead of posting a second one.
-    for (let attempt = 0; attempt < 5; attempt++) {
+  /** Runs `logic` in a proactive turn; whatever it throws is thrown here, after the turn. */
+  async function inConversation(reference: unknown, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    if (!isReference(reference)) throw new PermanentDeliveryError('the stored conversation address is unusable (no service URL or conversation id)');
+    if (!isTrustedServiceUrl(reference.serviceUrl, deps.serviceUrlPolicy)) throw new UntrustedServiceUrlError(reference.serviceUrl);
+    let failure: { error: unknown } | undefined;
+    let ran = false;
+    await deps.adapter.continueConversationAsync(appId, reference, async (context) => {
+      ran = true;
       try {
-        ticket.channelAddress = address;
-        await deps.tickets.update(ticket);
+        await logic(context);
+      } catch (error) {
+        failure = { error };
+      }
+    });
+    if (failure) throw classify(failure.error);
+    // The adapter's middleware failed before the logic ran, and onTurnError took the error.
+    if (!ran) throw new Error('the proactive turn did not run');
+  }
+
+  /**
+   * Sends a card through `send`; when the connector refuses it for its size, re-renders it with a
+   * smaller budget and sends again. A card is never dropped: if even the smallest fails, the
+   * attempt fails and the outbox retries (and finally dead-letters it, with a notice).
+   */
+  async function sendCard(card: AdaptiveCard, send: (card: AdaptiveCard) => Promise<void>): Promise<void> {
+    let limit = budget;
+    let current = cardBytes(card) > limit ? shrink(card, limit) : card;
+    for (let step = 0; ; step++) {
+      try {
+        await send(current);
         return;
       } catch (error) {
-        if (!(error instanceof TicketConflictError)) throw error;
-        ticket = await loadTicket(ticket.id);
+        if (!isTooLarge(error)) throw error;
+        const size = cardBytes(current);
+        if (step >= SHRINK_STEPS) throw new CardTooLargeError(size);
+        limit = Math.floor(Math.min(limit, size) * SHRINK_FACTOR);
+        deps.log?.warn({ bytes: size, retryWithin: limit }, 'card too large for Teams; re-rendering it smaller');
+        current = shrink(card, limit);
       }
     }
   }
 
+  async function loadTicket(ticketId: unknown): Promise<Ticket> {
+    const ticket = typeof ticketId === 'string' ? await deps.tickets.get(ticketId) : undefined;
+    if (!ticket) throw new PermanentDeliveryError(`ticket ${String(ticketId).slice(0, 40)} not found`);
+    return ticket;
+  }
+
+  async function helpdeskChannel(): Promise<HelpdeskChannel> {
+    const channel = await deps.channels.get();
+    if (!channel) throw new DeliveryNotReadyError('No help desk channel yet: an agent must say "use this channel for tickets" in a team channel.');
+    return channel;
+  }
+
+  /** The channel's address for a new post: the bot as Teams knows it (28:<app id>) and the channel's tenant. */
+  function channelTarget(channel: HelpdeskChannel): { reference: Partial<ConversationReference>; botId?: string; tenantId?: string } {
+    const botId = deps.botAppId ? `28:${deps.botAppId}` : channel.botId;
+    const tenantId = channel.tenantId ?? deps.tenantId;
+    const reference: Partial<ConversationReference> = {
+      channelId: 'msteams',
+      serviceUrl: channel.serviceUrl,
+      bot: { id: botId ?? '', name: 'Help desk' },
+      conversation: { id: channel.channelId, isGroup: true, conversationType: 'channel', tenantId, name: '' },
+    };
+    return { reference, botId, tenantId };
+  }
+
+  /** Starts a new thread in the help desk channel with `activity` (a card through `sendCard`); returns its address. */
+  async function postThread(content: { card: AdaptiveCard; summary: string } | { text: string }): Promise<ChannelAddress> {
+    const channel = await helpdeskChannel();
+    const target = channelTarget(channel);
+    let address: ChannelAddress | undefined;
+    await inConversation(target.reference, async (context) => {
+      const client = context.turnState.get<ConnectorClient>(deps.adapter.ConnectorClientKey);
+      const create = async (activity: Partial<Activity>): Promise<void> => {
+        const created = await client.conversations.createConversation({
+          isGroup: true,
+          bot: target.botId ? { id: target.botId, name: 'Help desk' } : undefined,
+          channelData: { channel: { id: channel.channelId }, tenant: target.tenantId ? { id: target.tenantId } : undefined },
+          activity,
+          tenantId: target.tenantId,
+        } as never);
+        const reference = { ...target.reference, conversation: { ...target.reference.conversation!, id: created.id } };
+        address = { reference, activityId: created.activityId ?? created.id };
+      };
+      if ('card' in content) {
+        await sendCard(content.card, async (card) => {
+          const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+          activity.summary = boundText(content.summary, 200);
+          await create(activity);
+        });
+      } else {
+        await create({ type: 'message', text: content.text, textFormat: 'plain' });
+      }
+    });
+    if (!address) throw new Error('the connector created no conversation');
+    return address;
+  }
+
+  async function updateCard(address: ChannelAddress, card: AdaptiveCard): Promise<void> {
+    await inConversation(address.reference, async (context) => {
+      await sendCard(address.reposted ? withRepostedNotice(card) : card, async (fitted) => {
+        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(fitted));
+        activity.id = address.activityId;
+        await context.updateActivity(activity);
+      });
+    });
+  }
+
+  /**
+   * Records where the card went, first writer wins: a late copy (an abandoned attempt that got
+   * through after all) does not move the ticket's card, it is only logged.
+   */
+  async function recordAddress(ticketId: string, address: ChannelAddress): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const ticket = await loadTicket(ticketId);
+      const recorded = channelAddressOf(ticket);
+      if (recorded) {
+        if (recorded.activityId !== address.activityId) deps.log?.warn({ ticketId, kept: recorded.activityId, extra: address.activityId }, 'a ticket card was posted twice; the first copy stays the ticket card');
+        return;
+      }
+      try {
+        await deps.tickets.update({ ...ticket, channelAddress: address });
+        return;
+      } catch (error) {
+        if (!(error instanceof TicketConflictError) || attempt >= 20) throw error;
+      }
+    }
+  }
+
+  async function clearMarker(key: string, token: string): Promise<void> {
+    const marker = await deps.settings.get<PostMarker | null>(key);
+    if (marker?.token === token) await deps.settings.set(key, null);
+  }
+
+  /**
+   * The ticket's card: updated in place when its address is recorded, otherwise posted as a new
+   * thread. An in-flight marker is written before posting; finding one on a retry means an
+   * earlier post may have arrived (no Bot Connector API can tell), so the new card says so.
+   */
+  async function channelCard(payload: Record<string, unknown>): Promise<void> {
+    const first = await loadTicket(payload.ticketId);
+    const agents = await deps.roster.agents();
+    const render = (ticket: Ticket): AdaptiveCard => renderAgentTicketCard(presentAgentTicket(ticket, agents));
+    const existing = channelAddressOf(first);
+    if (existing) return updateCard(existing, render(first));
+    await helpdeskChannel();
+    // Re-read right before posting: a peer, or an earlier attempt, may have posted it meanwhile.
+    const ticket = await loadTicket(first.id);
+    const recorded = channelAddressOf(ticket);
+    if (recorded) return updateCard(recorded, render(ticket));
+
+    const key = channelPostMarkerKey(ticket.id);
+    const interrupted = Boolean(await deps.settings.get<PostMarker | null>(key));
+    if (interrupted) deps.log?.warn({ ticketId: ticket.id }, 'an earlier post of this ticket card was interrupted; posting again with a notice that a copy may exist');
+    const token = randomUUID();
+    await deps.settings.set<PostMarker>(key, { token, at: new Date(now()).toISOString() });
+    const card = interrupted ? withRepostedNotice(render(ticket)) : render(ticket);
+    let address: ChannelAddress;
+    try {
+      address = await postThread({ card, summary: `Ticket ${ticket.id}: ${ticket.requester.name} · ${ticket.causeTitle}` });
+    } catch (error) {
+      if (definitelyNotPosted(error)) await clearMarker(key, token).catch(() => undefined);
+      throw error;
+    }
+    if (interrupted) address.reposted = true;
+    await recordAddress(ticket.id, address);
+    await clearMarker(key, token);
+    await deps.channels.linkThread(address.reference.conversation!.id, ticket.id);
+  }
+
   async function channelReply(payload: Record<string, unknown>): Promise<void> {
     const ticket = await loadTicket(payload.ticketId);
-    const address = ticket.channelAddress as ChannelAddress | undefined;
-    if (!address) throw new NotReadyError(`ticket ${ticket.id} has no channel card yet`);
+    const address = channelAddressOf(ticket);
+    if (!address) throw new Error(`ticket ${ticket.id} has no channel card yet`);
+    // Plain text: the employee's words must not render as Markdown (links) in the channel.
+    const text = boundText(String(payload.text ?? ''), MAX_THREAD_TEXT);
     await inConversation(address.reference, async (context) => {
-      await context.sendActivity(MessageFactory.text(String(payload.text)));
+      await context.sendActivity({ type: 'message', text, textFormat: 'plain' });
     });
   }
 
   async function notifyEmployee(payload: NotifyEmployeePayload): Promise<void> {
     const ticket = await loadTicket(payload.ticketId);
-    const reference = ticket.requesterAddress as Partial<ConversationReference> | undefined;
-    if (!reference) throw new Error(`ticket ${ticket.id} has no address for the employee`);
+    const reference = ticket.requesterAddress;
+    if (!reference) throw new PermanentDeliveryError(`ticket ${ticket.id} has no address for the employee`);
     let card: AdaptiveCard;
     if (payload.card === 'resolved') {
       card = renderTicketResolvedCard({ ticketId: ticket.id, agentName: payload.agentName ?? 'The help desk', note: payload.note, causeTitle: ticket.causeTitle });
     } else {
-      card = renderMessageCard({ title: payload.title, text: payload.text, tone: 'default' });
+      card = renderMessageCard({ title: String(payload.title ?? ''), text: String(payload.text ?? ''), tone: 'default' });
     }
     await inConversation(reference, async (context) => {
-      const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
-      activity.summary = `${payload.title}: ${payload.text}`.slice(0, 200);
-      await context.sendActivity(activity);
-      if (payload.card === 'fix' && payload.causeId) {
+      await sendCard(card, async (fitted) => {
+        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(fitted));
+        activity.summary = boundText(`${payload.title}: ${payload.text}`, 200);
+        await context.sendActivity(activity);
+      });
+      if (payload.card === 'fix' && typeof payload.causeId === 'string') {
         const start = {
           type: 'AdaptiveCard',
           $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -132,34 +378,54 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem) => Promi
   }
 
   async function incidentCard(payload: Record<string, unknown>): Promise<void> {
-    await postThread(renderIncidentCard(payload.incident as IncidentCardModel), 'Possible tenant-wide problem');
+    await postThread({ card: renderIncidentCard(payload.incident as IncidentCardModel), summary: 'Possible tenant-wide problem' });
   }
 
-  async function webhook(payload: Record<string, unknown>): Promise<void> {
+  async function deadLetterNotice(payload: Record<string, unknown>): Promise<void> {
+    await postThread({ text: deadLetterNoticeText(payload as unknown as DeadLetterNoticePayload) });
+  }
+
+  async function webhook(payload: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
     if (!deps.webhook) return;
+    let url: URL;
+    try {
+      url = new URL(deps.webhook.url);
+    } catch {
+      throw new PermanentDeliveryError('the webhook URL is not a valid URL');
+    }
+    if (url.protocol !== 'https:' && (url.protocol !== 'http:' || deps.serviceUrlPolicy.enforced)) {
+      throw new PermanentDeliveryError('the webhook must use https:// when the bot runs with credentials');
+    }
     const ticket = await loadTicket(payload.ticketId);
     const { requesterAddress: _r, channelAddress: _c, ...shareable } = ticket;
     const body = JSON.stringify({ event: payload.event, at: payload.at, ticket: shareable });
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-helpdesk-event': String(payload.event) };
     if (deps.webhook.secret) headers['x-helpdesk-signature'] = `sha256=${createHmac('sha256', deps.webhook.secret).update(body).digest('hex')}`;
-    const response = await (deps.fetch ?? fetch)(deps.webhook.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+    const timeout = AbortSignal.timeout(WEBHOOK_TIMEOUT_MS);
+    // Never follow a redirect: it would re-post the ticket and its signature to wherever it points.
+    const response = await (deps.fetch ?? fetch)(url, { method: 'POST', headers, body, redirect: 'manual', signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    await response.body?.cancel().catch(() => undefined);
+    if (response.status >= 300 && response.status < 400) throw new Error(`webhook answered ${response.status} (a redirect; redirects are not followed)`);
     if (!response.ok) throw new Error(`webhook answered ${response.status}`);
   }
 
-  return async (item: OutboxItem): Promise<void> => {
+  return async (item: OutboxItem, signal?: AbortSignal): Promise<void> => {
     switch (item.kind) {
       case 'channel-card':
         return channelCard(item.payload);
       case 'channel-reply':
+      case 'notify-agent':
         return channelReply(item.payload);
       case 'notify-employee':
         return notifyEmployee(item.payload as NotifyEmployeePayload);
       case 'incident-card':
         return incidentCard(item.payload);
       case 'webhook':
-        return webhook(item.payload);
-      case 'notify-agent':
-        return channelReply(item.payload);
+        return webhook(item.payload, signal);
+      case 'dead-letter-notice':
+        return deadLetterNotice(item.payload);
+      default:
+        throw new PermanentDeliveryError(`unknown outbox item kind ${String((item as { kind: unknown }).kind).slice(0, 40)}`);
     }
   };
 }

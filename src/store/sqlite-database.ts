@@ -34,7 +34,10 @@ export function openSqliteDatabase(dataDir: string, fileName = 'helpdesk.sqlite'
       next_attempt_at INTEGER NOT NULL,
       last_error TEXT,
       done_at INTEGER,
-      lease_until INTEGER NOT NULL DEFAULT 0
+      lease_until INTEGER NOT NULL DEFAULT 0,
+      dead_at INTEGER,
+      ticket_id TEXT,
+      order_key TEXT
     );
     CREATE INDEX IF NOT EXISTS outbox_due ON outbox(done_at, next_attempt_at);
     CREATE TABLE IF NOT EXISTS kv (
@@ -42,5 +45,22 @@ export function openSqliteDatabase(dataDir: string, fileName = 'helpdesk.sqlite'
       value TEXT NOT NULL
     );
   `);
+  migrateOutbox(db);
   return db;
+}
+
+/**
+ * Databases made before dead letters and ordered delivery lack three outbox columns: add them
+ * (SQLite has no ADD COLUMN IF NOT EXISTS). Their rows get an order key on the next claim.
+ */
+function migrateOutbox(db: Database.Database): void {
+  const columns = new Set((db.prepare('PRAGMA table_info(outbox)').all() as Array<{ name: string }>).map((c) => c.name));
+  for (const [name, type] of [['dead_at', 'INTEGER'], ['ticket_id', 'TEXT'], ['order_key', 'TEXT']] as const) {
+    if (!columns.has(name)) db.exec(`ALTER TABLE outbox ADD COLUMN ${name} ${type}`);
+  }
+  db.exec(`
+    CREATE INDEX IF NOT EXISTS outbox_order ON outbox(order_key, id);
+    CREATE INDEX IF NOT EXISTS outbox_ticket ON outbox(ticket_id, kind);
+    CREATE INDEX IF NOT EXISTS outbox_dead ON outbox(dead_at);
+  `);
 }

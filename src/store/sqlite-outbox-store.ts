@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { OutboxItem, OutboxKind, OutboxStore, SettingsStore } from '../domain/outbox';
+import { deadLetterNotice, orderKeyOf, ticketIdOf, type DeadLetter, type OutboxItem, type OutboxKind, type OutboxStore, type SettingsStore } from '../domain/outbox';
 
 interface OutboxRow {
   id: number;
@@ -8,39 +8,118 @@ interface OutboxRow {
   attempts: number;
   next_attempt_at: number;
   last_error: string | null;
+  dead_at?: number | null;
 }
 
-/** The outbox in SQLite. Leases are taken in one transaction, so two workers never claim the same item. */
+const COLUMNS = 'id, kind, payload, attempts, next_attempt_at, last_error';
+
+/** An item without an order key is keyed by its own id, so nothing waits for it. */
+function orderKeyFor(id: number | bigint, kind: OutboxKind, payload: Record<string, unknown>): string {
+  return orderKeyOf(kind, payload) ?? `#${String(id)}`;
+}
+
+function toItem(r: OutboxRow, attemptsDelta = 0): OutboxItem {
+  return { id: String(r.id), kind: r.kind, payload: JSON.parse(r.payload) as Record<string, unknown>, attempts: r.attempts + attemptsDelta, nextAttemptAt: r.next_attempt_at, lastError: r.last_error ?? undefined };
+}
+
+/**
+ * Writes one outbox row with its ticket id and order key. Exported so a store that queues a
+ * delivery inside its own transaction (a new ticket and its channel card) writes the same row.
+ */
+export function insertOutboxRow(db: Database.Database, kind: OutboxKind, payload: Record<string, unknown>, now: number): string {
+  const write = db.transaction((): string => {
+    const info = db.prepare('INSERT INTO outbox (kind, payload, next_attempt_at, ticket_id) VALUES (?, ?, ?, ?)').run(kind, JSON.stringify(payload), now, ticketIdOf(payload) ?? null);
+    db.prepare('UPDATE outbox SET order_key = ? WHERE id = ?').run(orderKeyFor(info.lastInsertRowid, kind, payload), info.lastInsertRowid);
+    return String(info.lastInsertRowid);
+  });
+  return write();
+}
+
+/**
+ * The outbox in SQLite. Leases are taken in one transaction, so two workers never claim the same
+ * item; dead items keep their row (`dead_at`), as delivered ones do (`done_at`).
+ */
 export class SqliteOutboxStore implements OutboxStore {
   constructor(private readonly db: Database.Database) {}
 
   async enqueue(kind: OutboxKind, payload: Record<string, unknown>, now: number): Promise<string> {
-    const info = this.db.prepare('INSERT INTO outbox (kind, payload, next_attempt_at) VALUES (?, ?, ?)').run(kind, JSON.stringify(payload), now);
-    return String(info.lastInsertRowid);
+    return insertOutboxRow(this.db, kind, payload, now);
+  }
+
+  /** Rows written without keys (an older version, or a raw INSERT) get them before they are claimed. */
+  private assignKeys(): void {
+    const rows = this.db.prepare('SELECT id, kind, payload FROM outbox WHERE order_key IS NULL AND done_at IS NULL').all() as Array<Pick<OutboxRow, 'id' | 'kind' | 'payload'>>;
+    const set = this.db.prepare('UPDATE outbox SET order_key = ?, ticket_id = COALESCE(ticket_id, ?) WHERE id = ?');
+    for (const row of rows) {
+      let payload: Record<string, unknown> = {};
+      try {
+        payload = JSON.parse(row.payload) as Record<string, unknown>;
+      } catch {
+        // An unreadable payload fails at delivery, where it is reported; it just gets no order here.
+      }
+      set.run(orderKeyFor(row.id, row.kind, payload), ticketIdOf(payload) ?? null, row.id);
+    }
   }
 
   async claimDue(now: number, leaseMs: number, limit: number): Promise<OutboxItem[]> {
     const claim = this.db.transaction((): OutboxRow[] => {
+      this.assignKeys();
       const rows = this.db
-        .prepare('SELECT id, kind, payload, attempts, next_attempt_at, last_error FROM outbox WHERE done_at IS NULL AND next_attempt_at <= ? AND lease_until <= ? ORDER BY id LIMIT ?')
+        .prepare(
+          `SELECT ${COLUMNS} FROM outbox o
+           WHERE o.done_at IS NULL AND o.dead_at IS NULL AND o.next_attempt_at <= ? AND o.lease_until <= ?
+             AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.order_key = o.order_key AND p.id < o.id AND p.done_at IS NULL AND p.dead_at IS NULL)
+           ORDER BY o.id LIMIT ?`,
+        )
         .all(now, now, limit) as OutboxRow[];
       const lease = this.db.prepare('UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ?');
       for (const row of rows) lease.run(now + leaseMs, row.id);
       return rows;
     });
-    return claim().map((r) => ({ id: String(r.id), kind: r.kind, payload: JSON.parse(r.payload), attempts: r.attempts + 1, nextAttemptAt: r.next_attempt_at, lastError: r.last_error ?? undefined }));
+    return claim().map((r) => toItem(r, 1));
   }
 
   async complete(id: string, now: number): Promise<void> {
-    this.db.prepare('UPDATE outbox SET done_at = ?, lease_until = 0 WHERE id = ?').run(now, Number(id));
+    this.db.prepare('UPDATE outbox SET done_at = ?, lease_until = 0 WHERE id = ? AND dead_at IS NULL').run(now, Number(id));
   }
 
   async retryLater(id: string, error: string, nextAttemptAt: number): Promise<void> {
-    this.db.prepare('UPDATE outbox SET last_error = ?, next_attempt_at = ?, lease_until = 0 WHERE id = ?').run(error.slice(0, 1000), nextAttemptAt, Number(id));
+    this.db.prepare('UPDATE outbox SET last_error = ?, next_attempt_at = ?, lease_until = 0 WHERE id = ? AND done_at IS NULL AND dead_at IS NULL').run(error.slice(0, 1000), nextAttemptAt, Number(id));
+  }
+
+  async defer(id: string, reason: string, nextAttemptAt: number): Promise<void> {
+    this.db
+      .prepare('UPDATE outbox SET last_error = ?, next_attempt_at = ?, lease_until = 0, attempts = MAX(attempts - 1, 0) WHERE id = ? AND done_at IS NULL AND dead_at IS NULL')
+      .run(reason.slice(0, 1000), nextAttemptAt, Number(id));
+  }
+
+  async deadLetter(id: string, error: string, now: number): Promise<void> {
+    const kill = this.db.transaction(() => {
+      const row = this.db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE id = ? AND done_at IS NULL AND dead_at IS NULL`).get(Number(id)) as OutboxRow | undefined;
+      if (!row) return;
+      this.db.prepare('UPDATE outbox SET dead_at = ?, last_error = ?, lease_until = 0 WHERE id = ?').run(now, error.slice(0, 1000), row.id);
+      const item = toItem(row);
+      if (item.kind !== 'dead-letter-notice') insertOutboxRow(this.db, 'dead-letter-notice', { ...deadLetterNotice(item, error) }, now);
+    });
+    kill();
+  }
+
+  async deadLetterCount(): Promise<number> {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE dead_at IS NOT NULL').get() as { n: number }).n;
+  }
+
+  async listDeadLetters(limit: number): Promise<DeadLetter[]> {
+    const rows = this.db.prepare(`SELECT ${COLUMNS}, dead_at FROM outbox WHERE dead_at IS NOT NULL ORDER BY id LIMIT ?`).all(limit) as OutboxRow[];
+    return rows.map((r) => ({ ...toItem(r), deadAt: r.dead_at! }));
+  }
+
+  async hasOpenItem(kind: OutboxKind, ticketId: string): Promise<boolean> {
+    this.assignKeys();
+    return this.db.prepare('SELECT 1 FROM outbox WHERE ticket_id = ? AND kind = ? AND done_at IS NULL LIMIT 1').get(ticketId, kind) !== undefined;
   }
 
   async pendingCount(): Promise<number> {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE done_at IS NULL').get() as { n: number }).n;
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE done_at IS NULL AND dead_at IS NULL').get() as { n: number }).n;
   }
 }
 
