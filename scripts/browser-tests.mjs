@@ -38,9 +38,11 @@ const TIME_ZONE = 'America/Los_Angeles';
 
 /**
  * The help desk agent. Not a demo employee, so not in .m365agentsplayground.yml (which holds exactly
- * the 6 people the Playground allows: currentUser and 5 users). The bot treats the members of the
- * help desk channel's team as agents, read through the Teams roster API, which the Playground answers
- * from its config; it puts every configured person in the team.
+ * the 6 people the Playground allows: currentUser and 5 users). Only an existing agent may make a
+ * channel the ticket queue (docs/contract.md §3a), so the bot runs with HELPDESK_AGENTS set to him.
+ * Once the channel is registered, the bot also treats the members of its team as agents, read
+ * through the Teams roster API, which the Playground answers from its config (it puts every
+ * configured person in the team).
  */
 const HELP_DESK_AGENT = {
   id: 'user-id-agent',
@@ -184,7 +186,13 @@ async function main() {
   log(`temp folder ${tmp}`);
 
   const botPort = await freePort();
-  const bot = start('bot', bin('tsx'), ['src/index.ts'], { PORT: String(botPort), DATA_DIR: join(tmp, 'data'), LOG_LEVEL: 'warn', NODE_ENV: '' });
+  const bot = start('bot', bin('tsx'), ['src/index.ts'], {
+    PORT: String(botPort),
+    DATA_DIR: join(tmp, 'data'),
+    LOG_LEVEL: 'warn',
+    NODE_ENV: '',
+    HELPDESK_AGENTS: HELP_DESK_AGENT.aadObjectId,
+  });
   const botUrl = `http://127.0.0.1:${botPort}`;
 
   const yaml = loadYaml();

@@ -2,6 +2,8 @@
 // Starts the bot on its embedded defaults (built-in demo tenant, SQLite under ./data) and the
 // Microsoft 365 Agents Playground pointed at it. Ctrl+C stops both.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -34,7 +36,24 @@ function stop(code = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-run(bin('tsx'), ['src/index.ts'], { PORT: port });
+/** The demo help desk agent (Grady Archie, as scripts/browser-tests.mjs defines him). */
+const DEMO_AGENT_AAD_OBJECT_ID = '00000000-0000-0000-0000-0000000000040';
+
+/**
+ * Only an existing agent may make a channel the ticket queue (docs/contract.md §3a), so the local
+ * demo names its agents: the demo agent and the Playground's own user, the one person a single
+ * Playground signs in as (so they can try "use this channel for tickets"). HELPDESK_AGENTS set in
+ * the environment wins.
+ */
+function demoAgents() {
+  if (process.env.HELPDESK_AGENTS) return process.env.HELPDESK_AGENTS;
+  // js-yaml comes with mocha (it reads .mocharc); no new dependency.
+  const yaml = createRequire(createRequire(import.meta.url).resolve('mocha/package.json'))('js-yaml');
+  const config = yaml.load(readFileSync(join(root, '.m365agentsplayground.yml'), 'utf8'));
+  return [DEMO_AGENT_AAD_OBJECT_ID, config?.currentUser?.aadObjectId].filter(Boolean).join(',');
+}
+
+run(bin('tsx'), ['src/index.ts'], { PORT: port, HELPDESK_AGENTS: demoAgents() });
 for (let i = 0; i < 60; i++) {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/healthz`);

@@ -1,5 +1,5 @@
-import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { renderAgentTicketCard, renderLookupResultCard, renderTicketListCard, Verbs, type AdaptiveCard } from '../cards';
+import { CardFactory, MessageFactory, TurnContext } from 'botbuilder';
+import { plainLine, renderAgentTicketCard, renderLookupResultCard, renderTicketListCard, TEXT_LIMITS, Verbs, type AdaptiveCard } from '../cards';
 import { caseEvidence, formatWhen, presentDiagnosis, sendNotice } from '../dialogs';
 import { presentAgentTicket, presentTicketList } from '../dialogs/present-agent';
 import { newCaseFile } from '../domain/case-file';
@@ -12,9 +12,10 @@ import { selectNextQuestion } from '../domain/question-selector';
 import type { TicketChange, TicketEvents } from '../domain/ticket-events';
 import { TicketConflictError, type Person, type Ticket, type TicketRepository } from '../domain/tickets';
 import type { CardAction } from './activity-input';
-import type { AgentRoster } from './agent-roster';
+import type { AgentRoster, RegistrationDecision } from './agent-roster';
 import type { BotLogger } from './app';
-import { channelOf, type HelpdeskChannelRegistry } from './helpdesk-channel';
+import { channelOf, inHelpdeskChannel, type ChannelSender, type HelpdeskChannel, type HelpdeskChannelRegistry } from './helpdesk-channel';
+import { isTrustedServiceUrl } from './service-url-policy';
 
 /** Verbs only agents may use (contract §3, plus this bot's agent additions). */
 export const AGENT_VERBS: ReadonlySet<string> = new Set([
@@ -27,6 +28,42 @@ export const AGENT_VERBS: ReadonlySet<string> = new Set([
   Verbs.ticketAskInfo,
   Verbs.ticketHandBack,
 ]);
+
+/** What a non-agent hears for any agent verb, whether or not the ticket exists. */
+export const AGENT_ONLY_ANSWER = 'Only help desk agents can do that.';
+
+/**
+ * The channel command (docs/contract.md §3a): after the bot's mention is removed, exactly these
+ * words, any case, with an optional full stop or exclamation mark. A sentence that merely
+ * contains them ("please don't use this channel for tickets") is not the command.
+ */
+export function isRegistrationCommand(text: string): boolean {
+  return /^use this channel for tickets\s*[.!]?$/i.test(normaliseText(text));
+}
+
+/** True when the activity @mentions the bot itself (not just someone else). */
+export function mentionsBot(activity: TurnContext['activity']): boolean {
+  const botId = activity.recipient?.id;
+  return Boolean(botId) && TurnContext.getMentions(activity).some((m) => m.mentioned?.id === botId);
+}
+
+/** Why a registration was refused, in words for the person who asked (contract §3a). */
+export function registrationRefusal(reason: Exclude<RegistrationDecision, { ok: true }>['reason']): { title: string; text: string } {
+  switch (reason) {
+    case 'not-configured':
+      return {
+        title: 'No help desk agents are configured',
+        text: "Nobody can make a channel the ticket queue until agents are configured: set HELPDESK_AGENTS (comma-separated aadObjectIds of the agents) or HELPDESK_AGENTS_GROUP_ID (an Entra security group, read through Microsoft Graph) in the bot's settings, restart it, and have one of those agents say this again. Nothing was changed.",
+      };
+    case 'other-tenant':
+      return { title: 'Only help desk agents can do that', text: "This channel is in a different Microsoft 365 tenant from the help desk queue, so it can't take the queue. Nothing was changed." };
+    case 'not-agent':
+      return {
+        title: 'Only help desk agents can do that',
+        text: 'Only an existing help desk agent can make a channel the ticket queue, so nothing was changed. If you need help, describe your problem to me in a personal chat.',
+      };
+  }
+}
 
 /** What an agent action answers with: the refreshed card for Action.Execute, or a short message. */
 export interface AgentReply {
@@ -47,6 +84,8 @@ export class AgentDesk {
       directory: DirectoryPort;
       events: TicketEvents;
       log: BotLogger;
+      /** For the proactive notice in the old channel when the queue moves, and the service URL check. */
+      sender: ChannelSender;
       clock?: () => Date;
     },
   ) {}
@@ -57,21 +96,27 @@ export class AgentDesk {
 
   private caller(context: TurnContext): Person {
     const from = context.activity.from;
-    return { aadObjectId: from?.aadObjectId ?? '', name: from?.name || 'Agent' };
+    const id = typeof from?.aadObjectId === 'string' ? from.aadObjectId.slice(0, 128) : '';
+    return { aadObjectId: id, name: (typeof from?.name === 'string' && from.name.trim().slice(0, 120)) || 'Agent' };
   }
 
-  private async requireAgent(context: TurnContext, what: string): Promise<Person | undefined> {
+  /**
+   * The caller, when they are an agent (allow-list, group or the registered team's roster; never
+   * the activity's own team id). Otherwise logs the refusal and, unless `notify` is false, says so.
+   * Checked before the ticket is read, so a refusal never tells whether a ticket exists.
+   */
+  private async requireAgent(context: TurnContext, what: string, notify = true): Promise<Person | undefined> {
     const me = this.caller(context);
-    if (await this.deps.roster.isAgent(me.aadObjectId, context)) return me;
-    this.deps.log.warn({ user: me.aadObjectId || context.activity.from?.id, action: what }, 'agent action refused: caller is not a help desk agent');
-    await sendNotice(context, 'Only help desk agents can do that', 'This action is for members of the help desk team. If you need help, describe your problem to me in a personal chat.', 'attention');
+    if (await this.deps.roster.isAgent(me.aadObjectId)) return me;
+    this.deps.log.warn({ user: me.aadObjectId || String(context.activity.from?.id ?? '').slice(0, 128), action: what, conversationType: context.activity.conversation?.conversationType }, 'agent action refused: caller is not a help desk agent');
+    if (notify) await sendNotice(context, 'Only help desk agents can do that', 'This action is for the help desk agents. If you need help, describe your problem to me in a personal chat.', 'attention');
     return undefined;
   }
 
-  /** Handles an agent verb from a card (in the channel, or from an allow-listed agent anywhere). */
+  /** Handles an agent verb from a card (in the channel, or from an agent anywhere). */
   async handleAction(context: TurnContext, action: CardAction): Promise<AgentReply> {
     const agent = await this.requireAgent(context, action.verb);
-    if (!agent) return { message: 'Only help desk agents can do that.' };
+    if (!agent) return { message: AGENT_ONLY_ANSWER };
     if (!('ticketId' in action)) return { message: 'That action needs a ticket.' };
     const now = this.now();
     let change: TicketChange | undefined;
@@ -81,8 +126,9 @@ export class AgentDesk {
           change = { kind: 'claimed', actor: agent };
           return claimTicket(ticket, agent, now);
         case Verbs.ticketTransfer: {
-          const agents = await this.deps.roster.agents(context);
-          const to = agents.find((a) => a.aadObjectId === action.toAgent);
+          const agents = await this.deps.roster.agents();
+          // Group members are checked, not listed: someone outside the list may still be an agent.
+          const to = agents.find((a) => a.aadObjectId === action.toAgent) ?? ((await this.deps.roster.isAgent(action.toAgent)) ? { aadObjectId: action.toAgent, name: action.toAgent } : undefined);
           if (!to) return { ok: false, reason: 'That person is not a help desk agent, so the ticket stays where it is.' };
           change = { kind: 'transferred', actor: agent, to, note: action.note };
           return transferTicket(ticket, agent, to, action.note, now);
@@ -146,15 +192,19 @@ export class AgentDesk {
   }
 
   private async cardFor(ticket: Ticket, context: TurnContext): Promise<AdaptiveCard> {
-    return renderAgentTicketCard(presentAgentTicket(ticket, await this.deps.roster.agents(context), context.activity.localTimezone || undefined));
+    return renderAgentTicketCard(presentAgentTicket(ticket, await this.deps.roster.agents(), context.activity.localTimezone || undefined));
   }
 
-  /** `ticket.refresh` in the channel: the live agent card (Universal Actions refresh). */
+  /**
+   * `ticket.refresh` in the channel: the live agent card (Universal Actions refresh). A non-agent
+   * gets the same answer whether or not the ticket exists; Teams' automatic refresh invokes get no
+   * notice card (one per viewer would flood the channel), a pressed button does.
+   */
   async refresh(context: TurnContext, ticketId: string): Promise<AgentReply> {
-    const me = this.caller(context);
+    const agent = await this.requireAgent(context, Verbs.ticketRefresh, context.activity.type === 'message');
+    if (!agent) return { message: AGENT_ONLY_ANSWER };
     const ticket = await this.deps.tickets.get(ticketId);
     if (!ticket) return { message: `I can't find ticket ${ticketId}.` };
-    if (!(await this.deps.roster.isAgent(me.aadObjectId, context))) return { message: 'Only help desk agents can see this ticket.' };
     const card = await this.cardFor(ticket, context);
     if (context.activity.type === 'message') await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
     return { card, message: `Ticket ${ticket.id}` };
@@ -166,7 +216,7 @@ export class AgentDesk {
     const lower = clean.toLowerCase();
     const conversationId = context.activity.conversation?.id ?? '';
 
-    if (lower.includes('use this channel for tickets')) {
+    if (isRegistrationCommand(clean) && mentionsBot(context.activity)) {
       await this.register(context);
       return;
     }
@@ -183,7 +233,7 @@ export class AgentDesk {
       return;
     }
     if (/^(help|\?)$/.test(lower)) {
-      await sendNotice(context, 'Help desk commands', 'Mention me with: "use this channel for tickets" (make this channel the ticket queue) · "tickets" (open tickets by age) · "lookup name@company.com" (someone\'s sign-in evidence; audited) · or reply in a ticket\'s thread to write to the employee.');
+      await sendNotice(context, 'Help desk commands', 'Mention me with: "use this channel for tickets" (agents only: make this channel the ticket queue; announced and audited) · "tickets" (open tickets by age) · "lookup name@company.com" (someone\'s sign-in evidence; audited) · or reply in a ticket\'s thread to write to the employee.');
       return;
     }
     if (conversationId.includes(';messageid=')) {
@@ -198,25 +248,70 @@ export class AgentDesk {
     await sendNotice(context, 'I help the help desk here', 'Say "help" to see the channel commands. Employees talk to me in a personal chat.');
   }
 
+  /**
+   * Makes this channel the ticket queue (contract §3a): only in a team channel, only for an
+   * existing agent, never from another tenant than the current queue's, never while no agent is
+   * configured. Every outcome is audited; a move is announced in the new channel and the old one.
+   */
   private async register(context: TurnContext): Promise<void> {
     const a = context.activity;
-    const channelId = a.channelData?.channel?.id ?? (a.conversation?.conversationType === 'channel' ? channelOf(a.conversation.id) : undefined);
-    if (!channelId) {
-      await sendNotice(context, 'That works in a team channel', 'Run it in the team channel you want tickets in.', 'attention');
+    const me = this.caller(context);
+    const teamId = typeof a.channelData?.team?.id === 'string' ? a.channelData.team.id.slice(0, 256) : undefined;
+    const rawChannel = typeof a.channelData?.channel?.id === 'string' ? a.channelData.channel.id : a.conversation?.id;
+    const channelId = a.conversation?.conversationType === 'channel' && typeof rawChannel === 'string' && rawChannel ? channelOf(rawChannel).slice(0, 256) : undefined;
+    const rawTenant = a.channelData?.tenant?.id ?? a.conversation?.tenantId;
+    const tenantId = typeof rawTenant === 'string' && rawTenant ? rawTenant.slice(0, 128) : undefined;
+    const audit = { audit: true, action: 'register-help-desk-channel', by: me.aadObjectId || undefined, byName: me.name, tenantId, channelId, teamId };
+    if (!channelId || !teamId) {
+      await sendNotice(context, 'That works in a team channel', 'Mention me with "use this channel for tickets" in the team channel you want tickets in.', 'attention');
       return;
     }
-    await this.deps.channels.set({
-      serviceUrl: a.serviceUrl,
-      channelId: channelOf(channelId),
-      teamId: a.channelData?.team?.id,
-      tenantId: a.channelData?.tenant?.id ?? a.conversation?.tenantId,
-      botId: a.recipient?.id,
-      registeredBy: a.from?.aadObjectId,
-      at: this.now().toISOString(),
-    });
+    const decision = await this.deps.roster.mayRegister({ aadObjectId: me.aadObjectId, tenantId });
+    if (!decision.ok) {
+      this.deps.log.warn({ ...audit, outcome: 'refused', reason: decision.reason, current: decision.current?.channelId }, 'help desk channel registration refused');
+      const refusal = registrationRefusal(decision.reason);
+      await sendNotice(context, refusal.title, refusal.text, 'attention');
+      return;
+    }
+    if (this.deps.sender.serviceUrlPolicy && !isTrustedServiceUrl(a.serviceUrl, this.deps.sender.serviceUrlPolicy)) {
+      this.deps.log.warn({ ...audit, outcome: 'refused', reason: 'untrusted-service-url' }, 'help desk channel registration refused');
+      await sendNotice(context, "I can't use this channel for tickets", 'This conversation does not come through a Teams service I can post to. Nothing was changed.', 'attention');
+      return;
+    }
+    const old = decision.current;
+    const next: HelpdeskChannel = { serviceUrl: a.serviceUrl, channelId, teamId, tenantId, botId: a.recipient?.id, registeredBy: me.aadObjectId || undefined, at: this.now().toISOString() };
+    await this.deps.channels.set(next);
     this.deps.roster.invalidate();
-    this.deps.log.info({ channelId, teamId: a.channelData?.team?.id, by: a.from?.aadObjectId }, 'help desk channel registered');
-    await sendNotice(context, 'This channel is now the help desk queue', 'New tickets will appear here as cards. Members of this team are agents: claim, reply, transfer, send fix steps and resolve from the cards.', 'good');
+    const moved = old !== undefined && old.channelId !== channelId;
+    this.deps.log.info(
+      { ...audit, outcome: 'registered', via: decision.via, from: old ? { channelId: old.channelId, teamId: old.teamId, tenantId: old.tenantId } : null, to: { channelId, teamId, tenantId }, at: next.at },
+      'help desk channel registered',
+    );
+    // Notices render their text as plain TextRuns (src/cards/plain-text.ts); this only bounds it to one line.
+    const who = plainLine(me.name, TEXT_LIMITS.name) || 'An agent';
+    await sendNotice(
+      context,
+      'This channel is now the help desk queue',
+      `${who} made this channel the ticket queue${moved ? ' (it moved here from another channel, which has been told)' : ''}. New tickets will appear here as cards. Members of this team are agents, along with the people in HELPDESK_AGENTS and the agents group when those are set: claim, reply, transfer, send fix steps and resolve from the cards.`,
+      'good',
+    );
+    if (moved) await this.announceMove(old, who, plainLine(a.channelData?.team?.name, TEXT_LIMITS.name));
+  }
+
+  /** Tells the old queue where tickets go now. A failure is logged; the move stands. */
+  private async announceMove(old: HelpdeskChannel, who: string, teamName: string): Promise<void> {
+    try {
+      await inHelpdeskChannel(this.deps.sender, old, async (context) => {
+        await sendNotice(
+          context,
+          'The help desk queue has moved',
+          `${who} made another channel${teamName ? ` (in the team ${teamName})` : ''} the ticket queue. New tickets are posted there. Members of this team act as agents only if they are in HELPDESK_AGENTS, the agents group or the new queue's team.`,
+          'attention',
+        );
+      });
+    } catch (error) {
+      this.deps.log.warn({ err: (error as Error).message.slice(0, 300), channelId: old.channelId }, 'could not tell the old help desk channel that the queue moved');
+    }
   }
 
   private async lookup(context: TurnContext, upn: string): Promise<void> {

@@ -1,7 +1,8 @@
-import type { ConversationReference } from 'botbuilder';
+import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { SettingsStore } from '../domain/outbox';
+import { isTrustedServiceUrl, UntrustedServiceUrlError, type ServiceUrlPolicy } from './service-url-policy';
 
-/** Where tickets are posted: a Teams channel, and the team whose members are agents. */
+/** Where tickets are posted: a Teams channel, and the team whose members are agents (docs/contract.md §3a). */
 export interface HelpdeskChannel {
   serviceUrl: string;
   /** The channel's conversation id (`19:…@thread.tacv2`), without any `;messageid=` suffix. */
@@ -15,7 +16,10 @@ export interface HelpdeskChannel {
 
 const KEY = 'helpdesk-channel';
 
-/** Reads and records the help desk channel (the `use this channel for tickets` command, or config). */
+/**
+ * Reads and records the help desk channel (the `use this channel for tickets` command, or config).
+ * Who may set it is decided by the agent desk (only an existing agent); this class only stores it.
+ */
 export class HelpdeskChannelRegistry {
   constructor(
     private readonly settings: SettingsStore,
@@ -60,4 +64,32 @@ export function channelReference(channel: HelpdeskChannel): Partial<Conversation
     bot: { id: channel.botId ?? 'helpdesk-bot', name: 'Help desk' },
     conversation: { id: channel.channelId, isGroup: true, conversationType: 'channel', tenantId: channel.tenantId, name: '' },
   };
+}
+
+/** What a proactive turn in the help desk channel needs. */
+export interface ChannelSender {
+  adapter: CloudAdapter;
+  botAppId?: string;
+  /** With credentials set, a stored service URL is re-checked before the bot's token goes to it. */
+  serviceUrlPolicy?: ServiceUrlPolicy;
+}
+
+/**
+ * Runs `logic` in a proactive turn addressed to `channel` and returns its result. Errors inside the
+ * turn are thrown to the caller: left to the adapter they would reach onTurnError, which swallows
+ * them (and would post a "something went wrong" notice into the channel).
+ */
+export async function inHelpdeskChannel<T>(sender: ChannelSender, channel: HelpdeskChannel, logic: (context: TurnContext) => Promise<T>): Promise<T> {
+  if (sender.serviceUrlPolicy && !isTrustedServiceUrl(channel.serviceUrl, sender.serviceUrlPolicy)) throw new UntrustedServiceUrlError(channel.serviceUrl);
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+  await sender.adapter.continueConversationAsync(sender.botAppId ?? '', channelReference(channel), async (context) => {
+    try {
+      outcome = { ok: true, value: await logic(context) };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+  });
+  if (!outcome) throw new Error('the proactive turn in the help desk channel did not run');
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
 }

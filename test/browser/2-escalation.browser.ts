@@ -4,8 +4,10 @@
  *
  * Two people, each in their own Playground and browser tab, both talking to the same bot:
  * Alex Wilber (employee, personal chat) and Grady Archie (help desk agent, "Help desk tickets"
- * channel of the IT Help Desk team). Grady is an agent because he is a member of that team (the
- * bot reads the roster from the Playground); HELPDESK_AGENTS is not set.
+ * channel of the IT Help Desk team). Grady is an agent because scripts/browser-tests.mjs starts the
+ * bot with HELPDESK_AGENTS set to him: only an existing agent may make a channel the ticket queue
+ * (docs/contract.md §3a). Once it is registered, the team's members (read from the Playground's
+ * roster) are agents too.
  */
 import { strict as assert } from 'node:assert';
 import type { BrowserContext, Locator } from 'playwright-core';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { buildScenarioTenant, SCENARIOS } from '../fixtures/scenario-tenant';
 import { BotHarness } from '../support/bot-harness';
 import { actionData, cardsIn, cardText, type Json } from '../support/cards';
-import { AGENT_A, AGENT_B, agentExecute, CHANNEL_ID, mention, openTicket, TEAM_ID } from '../support/handoff-helpers';
+import { AGENT_A, AGENT_A_ENV, AGENT_B, agentExecute, CHANNEL_ID, mention, openTicket, TEAM_ID } from '../support/handoff-helpers';
 
 const stale = SCENARIOS.find((s) => s.causeId === 'stale-credentials')!;
 const mfa = SCENARIOS.find((s) => s.causeId === 'mfa-required')!;
@@ -15,7 +15,7 @@ function textOf(body: Json): string {
 function withHelpdeskChannel(): BotHarness {
   const h = new BotHarness();
   before(async () => {
-    await h.start({ OUTBOX_RETRY_BASE_MS: '20' }, buildScenarioTenant(new Date()));
+    await h.start({ OUTBOX_RETRY_BASE_MS: '20', ...AGENT_A_ENV }, buildScenarioTenant(new Date()));
     h.connector.teamMembers.set(TEAM_ID, [AGENT_A]);
     await mention(h, AGENT_A, 'use this channel for tickets');
   });
@@ -27,7 +27,8 @@ describe('e2e: hand-off to agents in the help desk channel', function () {
   this.timeout(60_000);
   const h = new BotHarness();
   before(async () => {
-    await h.start({ OUTBOX_RETRY_BASE_MS: '20' }, buildScenarioTenant(new Date()));
+    // Agent A is configured (HELPDESK_AGENTS); agent B is an agent as a member of the registered team.
+    await h.start({ OUTBOX_RETRY_BASE_MS: '20', ...AGENT_A_ENV }, buildScenarioTenant(new Date()));
     h.connector.teamMembers.set(TEAM_ID, [AGENT_A, AGENT_B]);
   });
   after(() => h.stop());
@@ -175,7 +176,7 @@ describe('e2e: the outbox delivers the channel card despite failures and restart
     assert.equal(cardsPosted(ticketId), 0);
     await h.stopBot();
     h.connector.failNext(0);
-    await h.restartBot({ OUTBOX_RETRY_BASE_MS: '20' }, `${h.dataDir}/tenant.json`);
+    await h.restartBot({ OUTBOX_RETRY_BASE_MS: '20', ...AGENT_A_ENV }, `${h.dataDir}/tenant.json`);
     await h.connector.waitFor(() => cardsPosted(ticketId!) > 0 || undefined, 15_000, 'card after restart');
     assert.equal(cardsPosted(ticketId!), 1);
   });
@@ -204,14 +205,15 @@ describe('e2e: the employee says a resolved ticket is not fixed', function () {
 describe('e2e: agents without the Teams roster API', function () {
   this.timeout(60_000);
   const h = new BotHarness();
+  const LISTED = { id: '29:listed', name: 'Listed Agent', aadObjectId: 'allow-listed-agent' };
   before(async () => {
     // No team roster is served: the loopback connector answers 404 for pagedmembers.
-    await h.start({ OUTBOX_RETRY_BASE_MS: '20', HELPDESK_AGENTS: 'allow-listed-agent' }, buildScenarioTenant(new Date()));
-    await mention(h, AGENT_A, 'use this channel for tickets');
+    await h.start({ OUTBOX_RETRY_BASE_MS: '20', HELPDESK_AGENTS: LISTED.aadObjectId }, buildScenarioTenant(new Date()));
+    await mention(h, LISTED, 'use this channel for tickets');
   });
   after(() => h.stop());
 
-  it('when a member acts from inside the help desk team, then they count as an agent; outside it, only the allow-list does', async () => {
+  it('when the roster cannot be read, then acting from inside the help desk team does not make an agent; the allow-list still does', async () => {
     const employee = h.chat({ aadObjectId: stale.userId, name: 'Erin Employee' });
     const ticketId = await openTicket(employee, stale.firstMessage, stale.answers);
     const thread = await h.connector.waitFor((calls) => calls.find((c) => c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && textOf(c.body).includes(ticketId))?.conversationId, 10_000, 'card');
@@ -221,15 +223,17 @@ describe('e2e: agents without the Teams roster API', function () {
     const refused = await outsider.submit({ verb: 'ticket.claim', ticketId });
     assert.ok(refused.some((r) => textOf(r).includes('Only help desk agents')));
 
+    // Inside the team's channel thread, with the team's id on the activity: still not an agent.
+    let mark = h.connector.calls.length;
+    await agentExecute(h, AGENT_A, { verb: 'ticket.claim', ticketId }, thread);
+    assert.match(h.connector.calls.slice(mark).map((c) => textOf(c.body)).join(' | '), /Only help desk agents/);
+
     // The allow-listed agent may act from a personal chat.
-    const listed = h.chat({ aadObjectId: 'allow-listed-agent', name: 'Listed Agent' });
+    const listed = h.chat(LISTED);
     const claimed = await listed.submit({ verb: 'ticket.claim', ticketId });
     assert.ok(claimed.some((r) => /claimed HD-/.test(textOf(r))), claimed.map(textOf).join(' | '));
-
-    // A team member acting in the channel thread is an agent too (here: told who has it).
-    const mark = h.connector.calls.length;
-    await agentExecute(h, AGENT_A, { verb: 'ticket.claim', ticketId }, thread);
-    const notice = h.connector.calls.slice(mark).map((c) => textOf(c.body)).join(' | ');
-    assert.match(notice, /Listed Agent already has ticket/);
+    mark = h.connector.calls.length;
+    await agentExecute(h, LISTED, { verb: 'ticket.claim', ticketId }, thread);
+    assert.match(h.connector.calls.slice(mark).map((c) => textOf(c.body)).join(' | '), /You already have ticket/, 'the listed agent counts as an agent in the thread too');
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { buildScenarioTenant, SCENARIOS } from '../fixtures/scenario-tenant';
 import { BotHarness } from '../support/bot-harness';
 import { cardsIn, cardText } from '../support/cards';
-import { AGENT_A, CHANNEL_ID, mention, TEAM_ID } from '../support/handoff-helpers';
+import { AGENT_A, AGENT_A_ENV, CHANNEL_ID, mention, TEAM_ID } from '../support/handoff-helpers';
 import { driveTriage } from '../support/triage-driver';
 
 /** The scenario tenant plus two more people blocked by the same Conditional Access policy. */
@@ -23,7 +23,7 @@ describe('e2e: several people with the same failing policy raise one incident', 
   const h = new BotHarness();
   const { tenant, source } = tenantWithThreeBlocked(new Date());
   before(async () => {
-    await h.start({ OUTBOX_RETRY_BASE_MS: '20' }, tenant);
+    await h.start({ OUTBOX_RETRY_BASE_MS: '20', ...AGENT_A_ENV }, tenant);
     h.connector.teamMembers.set(TEAM_ID, [AGENT_A]);
     await mention(h, AGENT_A, 'use this channel for tickets');
   });

@@ -9,7 +9,7 @@ import { Chat, type ActivityPoster } from '../support/bot-harness';
 import { BotProcess } from '../support/bot-process';
 import { cardsIn, cardText, type Json } from '../support/cards';
 import { startAzurite, type AzuriteHandle } from '../support/azurite';
-import { AGENT_A, AGENT_B, agentExecute, CHANNEL_ID, mention, openTicket, TEAM_ID } from '../support/handoff-helpers';
+import { AGENT_A, AGENT_A_ENV, AGENT_B, agentExecute, CHANNEL_ID, mention, openTicket, TEAM_ID } from '../support/handoff-helpers';
 import { LoopbackConnector } from '../support/loopback-connector';
 import { driveTriage } from '../support/triage-driver';
 
@@ -51,6 +51,7 @@ describe('e2e: two bot processes share one Azure Storage (Azurite)', function ()
       DEMO_TENANT_FILE: tenantFile,
       OUTBOX_RETRY_BASE_MS: '20',
       NODE_ENV: 'production',
+      ...AGENT_A_ENV,
     };
     await Promise.all(rr.bots.map((b) => b.start(env)));
   });

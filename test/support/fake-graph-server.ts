@@ -2,7 +2,8 @@
  * A fake Microsoft Graph on 127.0.0.1 (a real node:http server on port 0) that serves a
  * Graph-shaped DemoTenant: JSON batching on v1.0 and beta, users (one, or the list with
  * $top) with $select, licence details, owned / registered devices, sign-ins with a real
- * $filter parser and $top paging, and Conditional Access policies (one, or the list). Knobs let tests require a bearer token, inject failures,
+ * $filter parser and $top paging, Conditional Access policies (one, or the list), and group membership
+ * (`POST /users/{id}/checkMemberGroups` against `groups`). Knobs let tests require a bearer token, inject failures,
  * slow it down, and check the reports-API rate (5 requests per 10 s by default).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -68,6 +69,8 @@ export class FakeGraphServer {
   breaches = 0;
   /** The most reports requests seen in any window (by arrival). */
   maxReportsInWindow = 0;
+  /** Security groups by id: the aadObjectIds of their (transitive) members, for checkMemberGroups. */
+  readonly groups = new Map<string, string[]>();
 
   private readonly faults: Fault[] = [];
   private readonly reportsTimes: number[] = [];
@@ -175,7 +178,7 @@ export class FakeGraphServer {
     } else {
       const batch = /^\/(v1\.0|beta)\/\$batch$/.exec(url.split('?')[0] ?? '');
       if (batch && req.method === 'POST') answer = this.runBatch(batch[1] as 'v1.0' | 'beta', text);
-      else answer = this.route(req.method ?? 'GET', url, false);
+      else answer = this.route(req.method ?? 'GET', url, false, text);
     }
     if (res.destroyed) return;
     res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers ?? {}) });
@@ -219,7 +222,7 @@ export class FakeGraphServer {
   }
 
   /** Routes one request; `url` is `/v1.0/…` or `/beta/…` with its query string. */
-  private route(method: string, url: string, inBatch: boolean): FakeResponse {
+  private route(method: string, url: string, inBatch: boolean, body?: string): FakeResponse {
     this.routed.push({ at: Date.now(), method, url, inBatch });
     const parsed = new URL(url, 'http://graph.invalid');
     const match = /^\/(v1\.0|beta)(\/.*)$/.exec(parsed.pathname);
@@ -240,6 +243,8 @@ export class FakeGraphServer {
     }
     const fault = this.takeFault(url);
     if (fault) return fault;
+    const memberGroups = /^\/users\/([^/]+)\/checkMemberGroups$/.exec(path);
+    if (memberGroups) return method === 'POST' ? this.checkMemberGroups(memberGroups[1]!, body) : this.error(405, 'checkMemberGroups is a POST.', 'Request_BadRequest');
     if (method !== 'GET') return this.error(405, 'Only GET is implemented.', 'Request_BadRequest');
     const select = parsed.searchParams.get('$select')?.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -281,6 +286,23 @@ export class FakeGraphServer {
       return { status: 200, body: project({ ...policy }, select) };
     }
     return this.error(400, `Resource not found for the segment '${path}'.`);
+  }
+
+  /** Graph's checkMemberGroups: of the 1–20 `groupIds` asked about, the ones the user is in. */
+  private checkMemberGroups(userId: string, body: string | undefined): FakeResponse {
+    const user = this.findUser(userId);
+    if (!user) return this.notFound(userId);
+    let groupIds: unknown;
+    try {
+      groupIds = (JSON.parse(body ?? '') as { groupIds?: unknown }).groupIds;
+    } catch {
+      return this.error(400, 'The request body is not valid JSON.');
+    }
+    if (!Array.isArray(groupIds) || groupIds.length === 0 || groupIds.length > 20 || !groupIds.every((g) => typeof g === 'string')) {
+      return this.error(400, 'groupIds must hold 1 to 20 group ids.', 'Request_BadRequest');
+    }
+    const value = (groupIds as string[]).filter((g) => this.groups.get(g)?.some((m) => m.toLowerCase() === user.id.toLowerCase()));
+    return { status: 200, body: { '@odata.context': `${this.url}/v1.0/$metadata#Collection(Edm.String)`, value } };
   }
 
   private findUser(idOrUpn: string): DemoTenant['users'][number] | undefined {

@@ -6,6 +6,11 @@ export const TEAM_ID = '19:team-helpdesk@thread.tacv2';
 export const CHANNEL_ID = '19:helpdesk-queue@thread.tacv2';
 export const AGENT_A = { id: '29:agent-a', name: 'Kari Nordmann', aadObjectId: 'agent-a-aad' };
 export const AGENT_B = { id: '29:agent-b', name: 'Ola Hansen', aadObjectId: 'agent-b-aad' };
+/**
+ * Bot settings that make agent A an agent (contract §3a: only an existing agent may register the
+ * channel). Agent B and anyone else in the team's roster become agents once A has registered it.
+ */
+export const AGENT_A_ENV = { HELPDESK_AGENTS: AGENT_A.aadObjectId } as const;
 
 let seq = 0;
 
