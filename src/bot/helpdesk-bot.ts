@@ -27,8 +27,9 @@ import { classifyMessage, type Command } from '../domain/message-parser';
 import { getPlaybook } from '../domain/playbooks';
 import { addDetails, employeeMessage, isLiveHandoff, rateTicket, reopenTicket, withdrawTicket, type Transition } from '../domain/handoff';
 import type { TicketChange, TicketEvents } from '../domain/ticket-events';
-import { draftTicket, isOpen, TicketConflictError, type Person, type Ticket, type TicketRepository } from '../domain/tickets';
+import { draftTicket, isOpen, OpenTicketExistsError, TicketConflictError, type Person, type Ticket, type TicketRepository } from '../domain/tickets';
 import { readActivity, type BotInput, type CardAction } from './activity-input';
+import type { TicketCreationHooks } from './ticket-notifier';
 import type { HelpdeskTurnState } from './turn-state';
 
 /** What the bot needs; built once in src/index.ts. */
@@ -38,6 +39,8 @@ export interface HelpdeskBotDeps {
   log: DialogLogger & { error(obj: object, msg?: string): void };
   clock?: () => Date;
   events?: TicketEvents;
+  /** A new ticket's first deliveries, written with it; without this, `events` hears `created` after the reply. */
+  creation?: TicketCreationHooks;
   lookupBudgetMs?: number;
   onDiagnosis?: (report: DiagnosisReport) => Promise<void>;
 }
@@ -177,6 +180,8 @@ export class HelpdeskBot {
     const transcript = turn.caseFile.transcript;
     const fresh = newCaseFile(turn.now);
     fresh.transcript = transcript.slice(-20); // keep the message that started this triage
+    // Keep the link to the employee's ticket: their messages still reach its agent, and "Open a ticket" shows it.
+    fresh.ticketId = turn.caseFile.ticketId;
     state.conversation.caseFile = fresh;
     turn.caseFile = fresh;
     await dc.beginDialog(TRIAGE_DIALOG, options);
@@ -248,17 +253,22 @@ export class HelpdeskBot {
   private async createTicket(dc: DialogContext, turn: TurnData, requestedCause: string | undefined, details: string | undefined, state: HelpdeskTurnState): Promise<void> {
     const context = dc.context;
     const file = turn.caseFile;
-    if (file.ticketId) {
-      const existing = await this.deps.tickets.get(file.ticketId);
-      if (existing && isOpen(existing)) {
-        await sendNotice(context, 'You already have a ticket for this', `Ticket ${existing.id} is open; here is where it stands.`);
-        await sendCard(context, renderTicketCard(presentTicket(existing, turn.timeZone)), `Ticket ${existing.id}: ${existing.status}`);
-        return;
-      }
+    const requester = this.requester(context, turn);
+    // One open ticket per employee: this case's, or one opened before "start over" or from an older card.
+    let existing: Ticket | undefined;
+    try {
+      existing = await this.openTicketOf(file, requester);
+    } catch (error) {
+      this.deps.log.error({ err: (error as Error).message }, 'ticket read failed');
+      await sendNotice(context, "I couldn't open the ticket just now", 'Reading your tickets failed on our side. Everything you told me is still here: press "Open a ticket" again in a minute.', 'attention');
+      return;
+    }
+    if (existing) {
+      await this.showExistingTicket(context, turn, existing, details);
+      return;
     }
     const causeId: CauseId = isCauseId(requestedCause) ? requestedCause : file.diagnosis?.leading ?? 'unknown';
     const analysis = caseEvidence(file, turn.now);
-    const requester = this.requester(context, turn);
     if (file.lookup?.ok) requester.upn = file.lookup.evidence.user.userPrincipalName ?? undefined;
     const draft = draftTicket({
       caseFile: file,
@@ -273,10 +283,18 @@ export class HelpdeskBot {
       incidentSignature: analysis ? incidentSignature(analysis.failedPolicies, analysis.oneDriveFailures[0]?.code) : undefined,
       now: turn.now,
     });
+    const creation = this.deps.creation;
     let ticket: Ticket;
     try {
-      ticket = await this.deps.tickets.create(draft);
+      // The ticket and its channel card (and webhook item) are stored before any reply, so a
+      // failed reply or a crash from here on cannot leave a ticket the help desk never sees.
+      ticket = await this.deps.tickets.create(draft, { deliveries: creation && ((t) => creation.deliveriesForNew(t)) });
     } catch (error) {
+      if (error instanceof OpenTicketExistsError) {
+        // Another turn (another instance, another card) opened one a moment ago.
+        await this.showExistingTicket(context, turn, error.existing, details);
+        return;
+      }
       this.deps.log.error({ err: (error as Error).message }, 'ticket could not be saved');
       await sendNotice(context, "I couldn't open the ticket just now", 'Saving it failed on our side. Everything you told me is still here: press "Open a ticket" again in a minute. If it keeps failing, contact the help desk directly.', 'attention');
       return;
@@ -284,9 +302,64 @@ export class HelpdeskBot {
     file.ticketId = ticket.id;
     await dc.cancelAllDialogs();
     this.deps.log.info({ ticketId: ticket.id, causeId }, 'ticket created');
-    await sendCard(context, renderTicketCard(presentTicket(ticket, turn.timeZone)), `Ticket ${ticket.id} is open. A person from the help desk will pick it up and reply here.`);
+    if (creation) {
+      await creation.ticketCreated(ticket).catch((error: Error) => this.deps.log.error({ err: error.message, ticketId: ticket.id }, 'ticket created hook failed'));
+    } else {
+      await this.emit(ticket, { kind: 'created' });
+    }
+    try {
+      await sendCard(context, renderTicketCard(presentTicket(ticket, turn.timeZone)), `Ticket ${ticket.id} is open. A person from the help desk will pick it up and reply here.`);
+    } catch (error) {
+      // The ticket is saved and queued for the channel; pressing "Open a ticket" again shows it.
+      this.deps.log.warn({ err: (error as Error).message, ticketId: ticket.id }, 'the ticket card could not be sent to the employee');
+    }
     void state;
-    await this.emit(ticket, { kind: 'created' });
+  }
+
+  /** The employee's open ticket: the one this case opened, else any open one of theirs. */
+  private async openTicketOf(file: CaseFile, requester: Person): Promise<Ticket | undefined> {
+    if (file.ticketId) {
+      const linked = await this.deps.tickets.get(file.ticketId);
+      if (linked && isOpen(linked) && linked.requester.aadObjectId === requester.aadObjectId) return linked;
+    }
+    return this.deps.tickets.findOpenByRequester(requester.aadObjectId);
+  }
+
+  /**
+   * "Open a ticket" while one is open shows that one. New details typed on the card are added
+   * to it rather than dropped (the same text twice, from a double press, is added once).
+   */
+  private async showExistingTicket(context: TurnContext, turn: TurnData, existing: Ticket, details: string | undefined): Promise<void> {
+    turn.caseFile.ticketId = existing.id;
+    let ticket = existing;
+    let added = false;
+    const text = details?.trim();
+    if (text && existing.details?.trim() !== text && !existing.history.some((e) => e.note?.trim() === text)) {
+      const me = this.requester(context, turn);
+      for (let attempt = 0; attempt < 3 && !added; attempt++) {
+        const current = attempt === 0 ? existing : await this.deps.tickets.get(existing.id);
+        if (!current || !isOpen(current)) break;
+        // A copy: the transition changes the ticket it is given, and a failed save must not show unsaved details.
+        const result = addDetails(structuredClone(current), me, text, turn.now);
+        if (!result.ok) break;
+        try {
+          ticket = await this.deps.tickets.update(result.ticket);
+          added = true;
+          await this.emit(ticket, { kind: 'details-added', actor: me, text });
+        } catch (error) {
+          if (!(error instanceof TicketConflictError)) {
+            this.deps.log.error({ err: (error as Error).message, ticketId: existing.id }, 'details could not be added');
+            break;
+          }
+        }
+      }
+    }
+    await sendNotice(
+      context,
+      'You already have a ticket open',
+      added ? `Ticket ${ticket.id} is still open, so I added what you wrote to it. Here is where it stands.` : `Ticket ${ticket.id} is open; here is where it stands.`,
+    );
+    await sendCard(context, renderTicketCard(presentTicket(ticket, turn.timeZone)), `Ticket ${ticket.id}: ${ticket.status}`);
   }
 
   private async loadOwnTicket(context: TurnContext, turn: TurnData, ticketId: string): Promise<Ticket | undefined> {
@@ -386,7 +459,9 @@ export class HelpdeskBot {
       await sendNotice(context, 'No tickets yet', "You haven't opened any help desk tickets. Describe your OneDrive problem and I'll try to fix it first.");
       return;
     }
-    for (const ticket of mine.slice(0, 5)) await sendCard(context, renderTicketCard(presentTicket(ticket, turn.timeZone)), `Ticket ${ticket.id}: ${ticket.status}`);
+    // The open ticket first (a reopened one may be older than closed ones), then the newest closed ones.
+    const shown = [...mine.filter(isOpen), ...mine.filter((t) => !isOpen(t))].slice(0, 5);
+    for (const ticket of shown) await sendCard(context, renderTicketCard(presentTicket(ticket, turn.timeZone)), `Ticket ${ticket.id}: ${ticket.status}`);
   }
 }
 

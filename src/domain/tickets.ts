@@ -1,5 +1,6 @@
 import type { CaseFile, StepOutcome, TranscriptLine } from './case-file';
 import type { CauseId } from './causes';
+import type { OutboxKind } from './outbox';
 
 /** Where a ticket is in its life. */
 export type TicketStatus = 'new' | 'claimed' | 'waiting-on-employee' | 'resolved' | 'withdrawn';
@@ -26,6 +27,8 @@ export interface TicketEvent {
   actor: Person;
   action: string;
   note?: string;
+  /** Only agents see it (e.g. a transfer note): never shown to the employee. */
+  internal?: boolean;
 }
 
 /** An escalation ticket with everything the bot collected. */
@@ -85,14 +88,63 @@ export class TicketConflictError extends Error {
   }
 }
 
+/**
+ * Thrown by `TicketRepository.create` when the requester already has an open ticket: one
+ * employee has at most one open ticket, and the store enforces it (also across instances).
+ */
+export class OpenTicketExistsError extends Error {
+  constructor(readonly existing: Ticket) {
+    super(`${existing.requester.aadObjectId} already has open ticket ${existing.id}.`);
+    this.name = 'OpenTicketExistsError';
+  }
+}
+
+/** A delivery written together with a new ticket (an outbox item, before any reply). */
+export interface TicketDelivery {
+  kind: OutboxKind;
+  payload: Record<string, unknown>;
+}
+
+/** Options for `TicketRepository.create`. */
+export interface CreateTicketOptions {
+  /** The ticket's first deliveries, computed from the stored ticket (which has its id by then). */
+  deliveries?: (ticket: Ticket) => TicketDelivery[];
+  /** Epoch ms the deliveries are due at (default: now). */
+  now?: number;
+}
+
 /** The port every ticket store implements (SQLite, Azure Table Storage). */
 export interface TicketRepository {
-  create(draft: TicketDraft): Promise<Ticket>;
+  /**
+   * Stores a new ticket and its first deliveries. SQLite writes both in one transaction; Azure
+   * writes the ticket first, then the items (the ticket sweeper re-queues a missing channel
+   * card). Throws OpenTicketExistsError when `draft` is open and its requester already has an
+   * open ticket; nothing is written then.
+   */
+  create(draft: TicketDraft, options?: CreateTicketOptions): Promise<Ticket>;
   get(id: string): Promise<Ticket | undefined>;
   /** Writes `ticket` if its `version` still matches the stored one; returns the stored copy with the new version. */
   update(ticket: Ticket): Promise<Ticket>;
   listByRequester(aadObjectId: string): Promise<Ticket[]>;
+  /** The requester's open ticket (the newest, should there be more after a reopen), if any. */
+  findOpenByRequester(aadObjectId: string): Promise<Ticket | undefined>;
   listOpen(): Promise<Ticket[]>;
+  /**
+   * Retention: deletes resolved and withdrawn tickets last updated before `cutoff` (with their
+   * transcripts, the settings that link a channel thread to them, and delivered outbox items
+   * older than `cutoff` where the store keeps those). Returns the ids of the purged tickets.
+   */
+  purgeClosedBefore(cutoff: Date): Promise<string[]>;
+}
+
+/** Settings key of the link from a channel thread (its conversation id) to its ticket. */
+export function threadLinkKey(threadConversationId: string): string {
+  return `thread:${threadConversationId.trim()}`;
+}
+
+/** Settings key of the in-flight marker of a ticket's channel card post (see src/bot/deliveries.ts); purged with the ticket. */
+export function channelPostMarkerKey(ticketId: string): string {
+  return `channel-post:${ticketId}`;
 }
 
 /** Builds a ticket draft from the case file. */
@@ -134,6 +186,6 @@ export function draftTicket(input: {
 }
 
 /** True when the ticket still needs someone. */
-export function isOpen(ticket: Ticket): boolean {
+export function isOpen(ticket: Pick<Ticket, 'status'>): boolean {
   return ticket.status !== 'resolved' && ticket.status !== 'withdrawn';
 }

@@ -101,11 +101,14 @@ export async function createAzureStores(options: AzureStoresOptions): Promise<St
   ]);
   clearTimeout(timer);
 
+  const outboxStore = new AzureOutboxStore(outbox, codec('outbox-payloads'), ensureTables);
+  const settingsCodec = codec('setting-values');
   return {
     botStorage: new AzureBlobBotStorage(container, ensureContainer),
-    tickets: new AzureTicketRepository(tickets, codec('ticket-bodies'), ensureTables),
-    outbox: new AzureOutboxStore(outbox, codec('outbox-payloads'), ensureTables),
-    settings: new AzureSettingsStore(settings, codec('setting-values'), ensureTables),
+    // The tickets repository writes a new ticket's first deliveries and purges thread links.
+    tickets: new AzureTicketRepository(tickets, codec('ticket-bodies'), ensureTables, { outbox: outboxStore, settings: { table: settings, codec: settingsCodec } }),
+    outbox: outboxStore,
+    settings: new AzureSettingsStore(settings, settingsCodec, ensureTables),
     ready: async () => {
       const abortSignal = AbortSignal.timeout(READY_TIMEOUT_MS);
       const checks: Array<[string, () => Promise<unknown>]> = [

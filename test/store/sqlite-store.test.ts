@@ -62,7 +62,7 @@ describe('SqliteTicketRepository', () => {
   it('when tickets are created, then they get HD-000001, HD-000002, … with number and version 1', async () => {
     const repo = new SqliteTicketRepository(t.db());
     const created: Ticket[] = [];
-    for (const id of ['a', 'b', 'a']) created.push(await repo.create(contractDraft(id)));
+    for (const id of ['a', 'b', 'c']) created.push(await repo.create(contractDraft(id)));
     assert.deepEqual(
       created.map((c) => [c.id, c.number, c.version]),
       [
@@ -76,12 +76,12 @@ describe('SqliteTicketRepository', () => {
   it('when the database is reopened, then numbering carries on and numbers are never reused', async () => {
     const repo = new SqliteTicketRepository(t.db());
     await repo.create(contractDraft('a'));
-    const second = await repo.create(contractDraft('a'));
+    const second = await repo.create(contractDraft('b'));
     t.db().prepare('DELETE FROM tickets WHERE id = ?').run(second.id);
     t.db().close();
     const reopened = openSqliteDatabase(t.dir());
     try {
-      const next = await new SqliteTicketRepository(reopened).create(contractDraft('b'));
+      const next = await new SqliteTicketRepository(reopened).create(contractDraft('c'));
       assert.equal(next.id, 'HD-000003');
     } finally {
       reopened.close();

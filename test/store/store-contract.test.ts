@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TableServiceClient } from '@azure/data-tables';
+import Database from 'better-sqlite3';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { createAzureStores } from '../../src/store/azure-stores';
@@ -23,6 +24,34 @@ storeContractSuite('SQLite', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('SQLite outbox: a database made by an older version', () => {
+  it('when the outbox table lacks the dead-letter and order columns, then opening adds them and its pending items are delivered in order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'helpdesk-old-outbox-'));
+    const old = new Database(join(dir, 'helpdesk.sqlite'));
+    old.exec(`CREATE TABLE outbox (
+      id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+      next_attempt_at INTEGER NOT NULL, last_error TEXT, done_at INTEGER, lease_until INTEGER NOT NULL DEFAULT 0)`);
+    const insert = old.prepare('INSERT INTO outbox (kind, payload, next_attempt_at) VALUES (?, ?, 0)');
+    insert.run('channel-card', JSON.stringify({ ticketId: 'HD-000001' }));
+    insert.run('channel-reply', JSON.stringify({ ticketId: 'HD-000001', text: 'after the card' }));
+    old.close();
+    const stores = createSqliteStores(dir);
+    try {
+      assert.equal(await stores.outbox.pendingCount(), 2);
+      assert.equal(await stores.outbox.hasOpenItem('channel-reply', 'HD-000001'), true);
+      const [card, ...rest] = await stores.outbox.claimDue(1000, 30_000, 10);
+      assert.equal(card?.kind, 'channel-card');
+      assert.deepEqual(rest, [], 'the reply waits for the card');
+      await stores.outbox.deadLetter(card!.id, 'HTTP 404', 1001);
+      assert.equal(await stores.outbox.deadLetterCount(), 1);
+      assert.deepEqual((await stores.outbox.claimDue(1002, 30_000, 10)).map((i) => i.kind).sort(), ['channel-reply', 'dead-letter-notice']);
+    } finally {
+      await stores.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('Azure Storage (Azurite)', function () {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { OutboxItem } from '../../src/domain/outbox';
-import { formatTicketId, TicketConflictError, type Ticket, type TicketDraft, type TicketStatus } from '../../src/domain/tickets';
+import { channelPostMarkerKey, formatTicketId, OpenTicketExistsError, TicketConflictError, threadLinkKey, type Ticket, type TicketDraft, type TicketStatus } from '../../src/domain/tickets';
 import type { Stores } from '../../src/store/stores';
 
 export interface StoreFixture {
@@ -52,6 +52,11 @@ function bigTranscript(chars: number): TicketDraft['transcript'] {
 /** Expects a TicketConflictError that names `ticketId`. */
 async function rejectsWithConflict(promise: Promise<unknown>, ticketId: string): Promise<void> {
   await assert.rejects(promise, (error: unknown) => error instanceof TicketConflictError && error.ticketId === ticketId);
+}
+
+/** Expects an OpenTicketExistsError that carries the open ticket `ticketId`. */
+async function rejectsWithOpenTicket(promise: Promise<unknown>, ticketId: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => error instanceof OpenTicketExistsError && error.existing.id === ticketId);
 }
 
 export function storeContractSuite(name: string, make: () => Promise<StoreFixture>): void {
@@ -199,8 +204,9 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
       it('when tickets are listed by requester, then only theirs come back (closed ones too), newest first, at most 50', async () => {
         const mine: Ticket[] = [];
         for (let i = 0; i < 53; i++) {
-          mine.push(await s().tickets.create(contractDraft('me', i === 52 ? 'withdrawn' : 'new')));
-          if (i % 10 === 0) await s().tickets.create(contractDraft('someone-else'));
+          // One open ticket per requester: the rest are closed.
+          mine.push(await s().tickets.create(contractDraft('me', i === 52 ? 'withdrawn' : i === 30 ? 'new' : 'resolved')));
+          if (i % 10 === 0) await s().tickets.create(contractDraft(`someone-else-${i}`));
         }
         const listed = await s().tickets.listByRequester('me');
         assert.equal(listed.length, 50);
@@ -253,6 +259,113 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         assert.equal(new Set(created.map((t) => t.id)).size, 20);
         for (const ticket of created) assert.deepEqual(await s().tickets.get(ticket.id), ticket);
         assert.equal((await s().tickets.listOpen()).length, 20);
+      });
+    });
+
+    describe('tickets: one open ticket per requester, first deliveries, retention', () => {
+      it('when the requester already has an open ticket, then create throws OpenTicketExistsError with it and writes nothing', async () => {
+        const first = await s().tickets.create(contractDraft('u1'));
+        await rejectsWithOpenTicket(s().tickets.create(contractDraft('u1')), first.id);
+        await rejectsWithOpenTicket(s().tickets.create(contractDraft('u1', 'claimed')), first.id);
+        assert.deepEqual((await s().tickets.listByRequester('u1')).map((t) => t.id), [first.id]);
+        assert.deepEqual(await s().tickets.findOpenByRequester('u1'), first);
+        // Others are not affected.
+        const other = await s().tickets.create(contractDraft('u2'));
+        assert.notEqual(other.id, first.id);
+      });
+
+      it('when the open ticket is resolved or withdrawn, then the requester can open a new one; a closed draft is always stored', async () => {
+        const first = await s().tickets.create(contractDraft('u1'));
+        await s().tickets.update({ ...first, status: 'resolved' });
+        assert.equal(await s().tickets.findOpenByRequester('u1'), undefined);
+        const second = await s().tickets.create(contractDraft('u1'));
+        await s().tickets.update({ ...second, status: 'withdrawn' });
+        const third = await s().tickets.create(contractDraft('u1'));
+        const closed = await s().tickets.create(contractDraft('u1', 'resolved'));
+        assert.equal((await s().tickets.findOpenByRequester('u1'))?.id, third.id);
+        assert.equal(new Set([first.id, second.id, third.id, closed.id]).size, 4);
+      });
+
+      it('when a closed ticket is reopened, then it counts as the open one and a new ticket is refused', async () => {
+        const first = await s().tickets.create(contractDraft('u1'));
+        const resolved = await s().tickets.update({ ...first, status: 'resolved' });
+        await s().tickets.update({ ...resolved, status: 'new' });
+        await rejectsWithOpenTicket((await other()).tickets.create(contractDraft('u1')), first.id);
+      });
+
+      it('when several creates for one requester race (on two instances), then exactly one ticket is opened and the rest are shown it', async () => {
+        const peer = await other();
+        const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => (i % 2 ? peer : s()).tickets.create(contractDraft('racer'))));
+        const won = results.filter((r): r is PromiseFulfilledResult<Ticket> => r.status === 'fulfilled');
+        const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        assert.equal(won.length, 1, results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.value.id)).join(' | '));
+        for (const loss of lost) {
+          assert.ok(loss.reason instanceof OpenTicketExistsError, String(loss.reason));
+          assert.equal(loss.reason.existing.id, won[0].value.id);
+        }
+        assert.deepEqual((await s().tickets.listByRequester('racer')).map((t) => t.id), [won[0].value.id]);
+      });
+
+      it('when a ticket is created with deliveries, then they are queued for it, computed from the stored ticket', async () => {
+        const ticket = await s().tickets.create(contractDraft('u1'), {
+          deliveries: (t) => [
+            { kind: 'channel-card', payload: { ticketId: t.id } },
+            { kind: 'webhook', payload: { ticketId: t.id, event: 'created', at: t.createdAt } },
+          ],
+          now: T0,
+        });
+        assert.equal(await s().outbox.hasOpenItem('channel-card', ticket.id), true);
+        const items = await s().outbox.claimDue(T0, 30_000, 10);
+        assert.deepEqual(
+          items.map((i) => [i.kind, i.payload]).sort(),
+          [
+            ['channel-card', { ticketId: ticket.id }],
+            ['webhook', { ticketId: ticket.id, event: 'created', at: ticket.createdAt }],
+          ],
+        );
+        // A refused create queues nothing.
+        await rejectsWithOpenTicket(s().tickets.create(contractDraft('u1'), { deliveries: (t) => [{ kind: 'channel-card', payload: { ticketId: t.id } }], now: T0 }), ticket.id);
+        assert.deepEqual(await s().outbox.claimDue(T0 + 1000, 30_000, 10), []);
+        assert.equal(await s().outbox.pendingCount(), 2);
+      });
+
+      it('when closed tickets are older than the cutoff, then purgeClosedBefore deletes them and their thread links, and nothing else', async () => {
+        const old = '2026-01-10T08:00:00.000Z';
+        const recent = '2026-11-20T08:00:00.000Z';
+        const cutoff = new Date('2026-06-01T00:00:00.000Z');
+        const resolvedOld = await s().tickets.create({ ...contractDraft('a', 'resolved', old), transcript: bigTranscript(500_000) });
+        const withdrawnOld = await s().tickets.create(contractDraft('b', 'withdrawn', old));
+        const resolvedRecent = await s().tickets.create(contractDraft('c', 'resolved', recent));
+        const openOld = await s().tickets.create(contractDraft('d', 'claimed', old));
+        const closedLater = await s().tickets.create(contractDraft('e', 'new', old));
+        await s().tickets.update({ ...closedLater, status: 'resolved', updatedAt: recent });
+        const threads: Record<string, string> = {};
+        for (const t of [resolvedOld, withdrawnOld, resolvedRecent, openOld]) {
+          threads[t.id] = `19:queue@thread.tacv2;messageid=${t.number}`;
+          await s().settings.set(threadLinkKey(threads[t.id]), t.id);
+        }
+        await s().settings.set('helpdesk-channel', { channelId: '19:queue@thread.tacv2' });
+        // The in-flight marker of a channel post (cleared to null after the post) goes too.
+        await s().settings.set(channelPostMarkerKey(resolvedOld.id), null);
+        await s().settings.set(channelPostMarkerKey(resolvedRecent.id), null);
+
+        const purged = await s().tickets.purgeClosedBefore(cutoff);
+        assert.deepEqual([...purged].sort(), [resolvedOld.id, withdrawnOld.id].sort());
+        assert.equal(await s().tickets.get(resolvedOld.id), undefined);
+        assert.equal(await s().tickets.get(withdrawnOld.id), undefined);
+        for (const kept of [resolvedRecent, openOld]) assert.equal((await s().tickets.get(kept.id))?.id, kept.id);
+        assert.equal((await s().tickets.get(closedLater.id))?.status, 'resolved');
+        assert.deepEqual(await s().tickets.listByRequester('a'), []);
+        assert.equal(await s().settings.get(threadLinkKey(threads[resolvedOld.id])), undefined);
+        assert.equal(await s().settings.get(threadLinkKey(threads[withdrawnOld.id])), undefined);
+        assert.equal(await s().settings.get(threadLinkKey(threads[resolvedRecent.id])), resolvedRecent.id);
+        assert.equal(await (await other()).settings.get(threadLinkKey(threads[openOld.id])), openOld.id);
+        assert.deepEqual(await s().settings.get('helpdesk-channel'), { channelId: '19:queue@thread.tacv2' });
+        assert.equal(await s().settings.get(channelPostMarkerKey(resolvedOld.id)), undefined);
+        assert.equal(await s().settings.get(channelPostMarkerKey(resolvedRecent.id)), null);
+        // Idempotent, and the purged requester may open a new ticket.
+        assert.deepEqual(await s().tickets.purgeClosedBefore(cutoff), []);
+        assert.equal((await s().tickets.create(contractDraft('a'))).requester.aadObjectId, 'a');
       });
     });
 
@@ -342,6 +455,102 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         await s().outbox.enqueue('channel-card', payload, T0);
         const [item] = await s().outbox.claimDue(T0, 30_000, 1);
         assert.deepEqual(item.payload, payload);
+      });
+
+      it('when an item is dead-lettered, then it is kept with its error, never claimed again, counted, listed, and one notice is queued for it', async () => {
+        const id = await s().outbox.enqueue('notify-employee', { ticketId: 'HD-000007', text: 'hello' }, T0);
+        const [item] = await s().outbox.claimDue(T0, 30_000, 10);
+        assert.equal(item.id, id);
+        await s().outbox.deadLetter(id, 'the Bot Connector answered 403', T0 + 1);
+        await s().outbox.deadLetter(id, 'a second report', T0 + 2);
+        await s().outbox.complete(id, T0 + 3);
+        await s().outbox.retryLater(id, 'late', T0 + 4);
+        assert.equal(await s().outbox.deadLetterCount(), 1);
+        assert.equal(await (await other()).outbox.deadLetterCount(), 1);
+        const dead = await s().outbox.listDeadLetters(10);
+        assert.deepEqual(dead.map((d) => [d.id, d.kind, d.payload, d.lastError, d.deadAt]), [[id, 'notify-employee', { ticketId: 'HD-000007', text: 'hello' }, 'the Bot Connector answered 403', T0 + 1]]);
+        // Only the notice is left to deliver, once.
+        assert.equal(await s().outbox.pendingCount(), 1);
+        const due = await s().outbox.claimDue(T0 + 10 * 60_000, 30_000, 10);
+        assert.equal(due.length, 1);
+        assert.equal(due[0].kind, 'dead-letter-notice');
+        assert.deepEqual(due[0].payload, { deadItemId: id, deadKind: 'notify-employee', ticketId: 'HD-000007', attempts: 1, error: 'the Bot Connector answered 403' });
+      });
+
+      it('when a dead-letter notice itself is dead-lettered, then no further notice is queued; a completed item cannot be dead-lettered', async () => {
+        const id = await s().outbox.enqueue('incident-card', { n: 1 }, T0);
+        await s().outbox.claimDue(T0, 30_000, 10);
+        await s().outbox.deadLetter(id, 'HTTP 404', T0);
+        const [notice] = await s().outbox.claimDue(T0, 30_000, 10);
+        assert.equal(notice.kind, 'dead-letter-notice');
+        await s().outbox.deadLetter(notice.id, 'HTTP 403: the bot left the team', T0 + 1);
+        assert.equal(await s().outbox.deadLetterCount(), 2);
+        assert.equal(await s().outbox.pendingCount(), 0);
+        assert.deepEqual(await s().outbox.claimDue(T0 + 10 * 60_000, 30_000, 10), []);
+        const done = await s().outbox.enqueue('webhook', { ticketId: 'HD-000001' }, T0);
+        await s().outbox.claimDue(T0, 30_000, 10);
+        await s().outbox.complete(done, T0 + 1);
+        await s().outbox.deadLetter(done, 'too late', T0 + 2);
+        assert.equal(await s().outbox.deadLetterCount(), 2);
+        assert.deepEqual((await s().outbox.listDeadLetters(1)).map((d) => d.id), [id]);
+      });
+
+      it('when items share a ticket and destination, then they are claimed one at a time in order; other tickets and destinations do not wait', async () => {
+        const a1 = await s().outbox.enqueue('channel-card', { ticketId: 'HD-000001' }, T0);
+        const a2 = await s().outbox.enqueue('channel-reply', { ticketId: 'HD-000001', text: 'second' }, T0);
+        const b1 = await s().outbox.enqueue('channel-card', { ticketId: 'HD-000002' }, T0);
+        const e1 = await s().outbox.enqueue('notify-employee', { ticketId: 'HD-000001', text: 'x' }, T0);
+        const free = await s().outbox.enqueue('incident-card', { n: 1 }, T0);
+        const first = await s().outbox.claimDue(T0, 30_000, 10);
+        assert.deepEqual(first.map((i) => i.id), [a1, b1, e1, free]);
+        for (const id of [b1, e1, free]) await s().outbox.complete(id, T0);
+        // a2 waits while a1 is in flight (on this instance or another) …
+        assert.deepEqual(await (await other()).outbox.claimDue(T0 + 1, 30_000, 10), []);
+        // … and while a1 waits for its retry, even though a2 itself is due.
+        await s().outbox.retryLater(a1, 'HTTP 503', T0 + 60_000);
+        assert.deepEqual(await s().outbox.claimDue(T0 + 2, 30_000, 10), []);
+        const retried = await s().outbox.claimDue(T0 + 60_000, 30_000, 10);
+        assert.deepEqual(retried.map((i) => i.id), [a1]);
+        await s().outbox.complete(a1, T0 + 60_001);
+        assert.deepEqual((await s().outbox.claimDue(T0 + 60_002, 30_000, 10)).map((i) => i.id), [a2]);
+      });
+
+      it('when an earlier item of a ticket is dead, then the later ones are not held back by it', async () => {
+        const a1 = await s().outbox.enqueue('notify-employee', { ticketId: 'HD-000003', text: '1' }, T0);
+        const a2 = await s().outbox.enqueue('notify-employee', { ticketId: 'HD-000003', text: '2' }, T0);
+        await s().outbox.claimDue(T0, 30_000, 10);
+        await s().outbox.deadLetter(a1, 'gone', T0 + 1);
+        const next = await s().outbox.claimDue(T0 + 2, 30_000, 10);
+        assert.deepEqual(next.map((i) => i.id).filter((id) => id === a2), [a2]);
+      });
+
+      it('when an item is deferred, then the attempt is given back and it is due again at the given time', async () => {
+        await s().outbox.enqueue('channel-card', { ticketId: 'HD-000004' }, T0);
+        const [item] = await s().outbox.claimDue(T0, 30_000, 10);
+        assert.equal(item.attempts, 1);
+        await s().outbox.defer(item.id, 'no help desk channel yet', T0 + 5000);
+        assert.deepEqual(await s().outbox.claimDue(T0 + 4999, 30_000, 10), []);
+        const [again] = await s().outbox.claimDue(T0 + 5000, 30_000, 10);
+        assert.equal(again.attempts, 1);
+        assert.equal(again.lastError, 'no help desk channel yet');
+      });
+
+      it('when an item of a kind is pending, in flight or dead for a ticket, then hasOpenItem says so; once delivered it does not', async () => {
+        assert.equal(await s().outbox.hasOpenItem('channel-card', 'HD-000005'), false);
+        const id = await s().outbox.enqueue('channel-card', { ticketId: 'HD-000005' }, T0);
+        await s().outbox.enqueue('notify-employee', { ticketId: 'HD-000006', text: 'x' }, T0);
+        assert.equal(await s().outbox.hasOpenItem('channel-card', 'HD-000005'), true);
+        assert.equal(await (await other()).outbox.hasOpenItem('channel-card', 'HD-000005'), true);
+        assert.equal(await s().outbox.hasOpenItem('channel-card', 'HD-000006'), false);
+        assert.equal(await s().outbox.hasOpenItem('webhook', 'HD-000005'), false);
+        await s().outbox.claimDue(T0, 30_000, 10);
+        assert.equal(await s().outbox.hasOpenItem('channel-card', 'HD-000005'), true);
+        await s().outbox.complete(id, T0 + 1);
+        assert.equal(await s().outbox.hasOpenItem('channel-card', 'HD-000005'), false);
+        const dead = await s().outbox.enqueue('channel-card', { ticketId: 'HD-000005' }, T0 + 2);
+        await s().outbox.claimDue(T0 + 2, 30_000, 10);
+        await s().outbox.deadLetter(dead, 'HTTP 403', T0 + 3);
+        assert.equal(await s().outbox.hasOpenItem('channel-card', 'HD-000005'), true);
       });
     });
 
