@@ -1,16 +1,21 @@
 import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { AgentDesk } from './bot/agent-desk';
-import { AgentRoster } from './bot/agent-roster';
+import { createAgentRoster } from './bot/agent-roster';
 import { createBotApplication } from './bot/app';
+import { OpenIdKeySet } from './bot/channel-token-check';
 import { createDeliverer } from './bot/deliveries';
 import { HelpdeskBot } from './bot/helpdesk-bot';
 import { HelpdeskChannelRegistry } from './bot/helpdesk-channel';
+import { createHelpdeskAdapter, DEFAULT_OPENID_METADATA_URL } from './bot/helpdesk-adapter';
+import { createServiceUrlPolicy } from './bot/service-url-policy';
 import { IncidentWatch } from './bot/incident-watch';
 import { OutboxWorker } from './bot/outbox-worker';
+import { TenantGuard } from './bot/tenant-guard';
 import { TicketNotifier } from './bot/ticket-notifier';
+import { TicketSweeper } from './bot/ticket-sweeper';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { DirectoryPort } from './domain/directory';
 import { incidentSignature } from './domain/incidents';
@@ -19,7 +24,7 @@ import { DemoTenantDirectory, loadDemoTenantFile } from './graph/demo-tenant-dir
 import { createGraphCredential } from './graph/graph-credential';
 import { GraphDirectory } from './graph/graph-directory';
 import { createLogger } from './logger';
-import { createServer } from './server';
+import { createServer, drainServer, InFlightTurns } from './server';
 import { createAzureStores } from './store/azure-stores';
 import { createSqliteStores } from './store/sqlite-stores';
 import type { Stores } from './store/stores';
@@ -35,7 +40,12 @@ export interface RunningBot {
 export interface StartOptions {
   clock?: () => Date;
   graphCredential?: TokenCredential;
+  /** Outbound Bot Connector credentials (with BOT_ID set) that never touch the network. */
+  botCredentials?: ServiceClientCredentialsFactory;
 }
+
+/** How long a shutdown waits for turns in flight before closing the stores anyway. */
+const DRAIN_TIMEOUT_MS = 10_000;
 
 function chooseDirectory(config: Config, log: Logger, options: StartOptions): { directory: DirectoryPort; name: string } {
   // Contract §4: a demo tenant file wins over Graph.
@@ -71,21 +81,36 @@ async function createStores(config: Config): Promise<Stores> {
   return createSqliteStores(config.dataDir);
 }
 
+/** `/readyz`: the stores can be reached; degraded while deliveries sit in the dead letters (agents were told in the channel). */
+async function readiness(stores: Stores, log: Logger): Promise<{ ok: boolean; degraded: boolean; detail?: string }> {
+  const status = await stores.ready();
+  if (!status.ok) return { ...status, degraded: false };
+  try {
+    const dead = await stores.outbox.deadLetterCount();
+    return { ...status, degraded: dead > 0, detail: dead > 0 ? `${dead} outbox item(s) in the dead letters` : status.detail };
+  } catch (error) {
+    log.warn({ err: (error as Error).message }, 'could not count the outbox dead letters');
+    return { ...status, degraded: true, detail: 'dead letters could not be counted' };
+  }
+}
+
 /** Composition root: builds every part from the config and starts the HTTP server. */
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const log = createLogger(config.logLevel);
   const clock = options.clock ?? (() => new Date());
   const stores = await createStores(config);
   const { directory, name: directoryName } = chooseDirectory(config, log, options);
-  const adapter = new TeamsAdapter({
-    MicrosoftAppId: config.bot.appId,
-    MicrosoftAppPassword: config.bot.password,
-    MicrosoftAppTenantId: config.bot.tenantId,
-    MicrosoftAppType: config.bot.type,
-  });
+  const adapter = createHelpdeskAdapter({ appId: config.bot.appId, password: config.bot.password, tenantId: config.bot.tenantId, type: config.bot.type, openIdMetadataUrl: config.openIdMetadataUrl }, options.botCredentials);
+
+  // With credentials, the bot's token may only travel to Teams' connector hosts (or origins trusted in config).
+  const serviceUrlPolicy = createServiceUrlPolicy({ authenticated: config.bot.authenticated, trustedServiceUrls: config.trustedServiceUrls });
 
   const channels = new HelpdeskChannelRegistry(stores.settings, config.helpdeskChannel);
-  const roster = new AgentRoster({ allowList: config.helpdeskAgents, channels, adapter, botAppId: config.bot.appId, log });
+  // Agents (docs/contract.md §3a): HELPDESK_AGENTS, the HELPDESK_AGENTS_GROUP_ID group through Graph, the registered team's roster.
+  const roster = createAgentRoster(config, { channels, adapter, botAppId: config.bot.appId, log, graphCredential: options.graphCredential });
+  if (!(await roster.hasConfiguredSource())) {
+    log.warn({}, 'no help desk agents configured (HELPDESK_AGENTS, HELPDESK_AGENTS_GROUP_ID) and no ticket channel registered: nobody can register the help desk channel until one is set');
+  }
   let kick = (): void => undefined;
   const incidents = new IncidentWatch({ settings: stores.settings, outbox: stores.outbox, kick: () => kick(), threshold: config.incidents.threshold, windowMinutes: config.incidents.windowMinutes, clock });
   const notifier = new TicketNotifier({
@@ -99,9 +124,23 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   });
   const worker = new OutboxWorker({
     outbox: stores.outbox,
-    deliver: createDeliverer({ adapter, botAppId: config.bot.appId, tickets: stores.tickets, channels, roster, webhook: config.webhook }),
+    deliver: createDeliverer({
+      adapter,
+      botAppId: config.bot.appId,
+      tenantId: config.bot.tenantId ?? config.allowedTenantIds[0],
+      tickets: stores.tickets,
+      channels,
+      roster,
+      settings: stores.settings,
+      serviceUrlPolicy,
+      webhook: config.webhook,
+      log,
+    }),
     log,
     retryBaseMs: config.outboxRetryBaseMs,
+    maxAttempts: config.outbox.maxAttempts,
+    deliveryTimeoutMs: config.outbox.deliveryTimeoutMs,
+    concurrency: config.outbox.concurrency,
   });
   kick = () => worker.kick();
 
@@ -111,17 +150,41 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     log,
     clock,
     events: notifier,
+    creation: notifier,
     onDiagnosis: async (report) => {
       const signature = incidentSignature(report.failedPolicies, report.latestCode);
       if (!signature || !report.requesterId) return;
       await incidents.record({ at: report.at, causeId: report.causeId, signature, requesterId: report.requesterId, requesterName: report.requesterName ?? report.requesterId });
     },
   });
-  const agentDesk = new AgentDesk({ tickets: stores.tickets, roster, channels, directory, events: notifier, log, clock });
+  const agentDesk = new AgentDesk({
+    tickets: stores.tickets,
+    roster,
+    channels,
+    directory,
+    events: notifier,
+    log,
+    clock,
+    sender: { adapter, botAppId: config.bot.appId, serviceUrlPolicy },
+  });
   const app = createBotApplication({ adapter, storage: stores.botStorage, bot, agentDesk, botAppId: config.bot.appId, log });
-  const server = createServer({ adapter, app, log, ready: () => stores.ready() });
+  const turns = new InFlightTurns();
+  const server = createServer({
+    adapter,
+    app,
+    log,
+    ready: () => readiness(stores, log),
+    // With credentials, every inbound token is checked against the channel's published keys.
+    auth: config.bot.authenticated && config.bot.appId ? { appId: config.bot.appId, keys: new OpenIdKeySet(config.openIdMetadataUrl ?? DEFAULT_OPENID_METADATA_URL) } : undefined,
+    serviceUrls: serviceUrlPolicy,
+    tenants: new TenantGuard(config.allowedTenantIds),
+    turns,
+  });
   await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
   worker.start();
+  // Re-queues channel cards of tickets never posted, and purges closed tickets after RETENTION_DAYS.
+  const sweeper = new TicketSweeper({ tickets: stores.tickets, outbox: stores.outbox, kick: () => kick(), log, retentionDays: config.retentionDays });
+  sweeper.start();
   const port = (server.address() as AddressInfo).port;
   log.info(
     { port, storage: config.storage.backend, dataDir: config.dataDir, directory: directoryName, authentication: config.bot.authenticated ? `${config.bot.type} app ${config.bot.appId}` : 'none' },
@@ -133,7 +196,11 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     url: `http://127.0.0.1:${port}`,
     port,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Drain: no new activities, running turns finish (bounded), then the worker and the stores stop.
+      const inFlight = turns.size;
+      if (!(await drainServer(server, turns, DRAIN_TIMEOUT_MS))) log.warn({ inFlight: turns.size }, 'shutdown: turns still running after the drain timeout');
+      else if (inFlight > 0) log.info({ inFlight }, 'shutdown: turns in flight finished');
+      await sweeper.stop();
       await worker.stop();
       await stores.close();
     },
@@ -153,8 +220,18 @@ async function main(): Promise<void> {
   }
   try {
     const running = await startBot(config);
+    let stopping = false;
+    // First signal: drain (turns in flight finish, then the outbox and the stores stop). A second one ends at once.
     const stop = (): void => {
-      void running.close().then(() => process.exit(0));
+      if (stopping) process.exit(1);
+      stopping = true;
+      running.close().then(
+        () => process.exit(0),
+        (error: Error) => {
+          console.error(`Shutdown failed: ${error.message}`);
+          process.exit(1);
+        },
+      );
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

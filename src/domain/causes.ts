@@ -1,6 +1,6 @@
 /**
  * The causes the diagnosis can name. The ids are the public contract
- * (shared/triage-contract.md §1): never rename one.
+ * (docs/contract.md §1): never rename one.
  */
 export const CAUSE_IDS = [
   'stale-credentials',

@@ -1,5 +1,5 @@
 /**
- * The demo tenant that ships with the bot (shared/triage-contract.md §4): used when
+ * The demo tenant that ships with the bot (docs/contract.md §4): used when
  * neither Graph credentials nor DEMO_TENANT_FILE are configured, and written out by
  * scripts/write-demo-tenant.ts as a starting point for admins' own demo files.
  *

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
-import { startBot, type RunningBot } from '../../src/index';
+import { startBot, type RunningBot, type StartOptions } from '../../src/index';
 import { actionData, cardsIn, type Json } from './cards';
 import { LoopbackConnector } from './loopback-connector';
 
@@ -12,15 +12,19 @@ export class BotHarness {
   bot?: RunningBot;
   readonly dataDir = mkdtempSync(join(tmpdir(), 'helpdesk-test-'));
 
-  async start(env: Record<string, string> = {}, tenant?: unknown): Promise<void> {
-    await this.connector.start();
+  /** When set, each posted activity carries `Authorization: <what it returns>` (a channel token). */
+  authorize?: (activity: Json) => string | undefined;
+
+  async start(env: Record<string, string> = {}, tenant?: unknown, options: StartOptions = {}): Promise<void> {
+    // A test may start the connector first, to name its URL in the environment (TRUSTED_SERVICE_URLS).
+    if (!this.connector.url) await this.connector.start();
     if (tenant) {
       const file = join(this.dataDir, 'tenant.json');
       writeFileSync(file, JSON.stringify(tenant));
       env = { DEMO_TENANT_FILE: file, ...env };
     }
     const config = loadConfig({ PORT: '0', DATA_DIR: join(this.dataDir, 'data'), LOG_LEVEL: 'silent', ...env });
-    this.bot = await startBot(config);
+    this.bot = await startBot(config, options);
   }
 
   /** Stops the bot only (the data folder stays), to test a restart. */
@@ -48,7 +52,9 @@ export class BotHarness {
 
   /** Posts one activity; resolves with the HTTP status and body once the bot finished the turn. */
   async post(activity: Json): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(`${this.bot!.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const authorization = this.authorize?.(activity);
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) };
+    const response = await fetch(`${this.bot!.url}/api/messages`, { method: 'POST', headers, body: JSON.stringify(activity) });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   }

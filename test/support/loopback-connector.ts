@@ -1,21 +1,29 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** A held request dropped at `stop()`: its socket is closed, nothing is answered. */
+const DROPPED = -1;
+
 /** One call the bot made to the Bot Connector. */
 export interface ConnectorCall {
   method: string;
   path: string;
   conversationId: string;
   body: Record<string, unknown>;
+  /** The Authorization header the bot sent (its bearer token when it runs with credentials). */
+  authorization?: string;
 }
 
 /**
  * A Bot Connector stand-in on loopback: it records every activity the bot posts to `serviceUrl`
  * (replies, proactive messages, updates) and answers as the real connector does.
- * `failNext(n)` makes the next n posts fail with 503, to test retries.
+ * `failNext(n)` makes the next n posts fail with 503 (or another status), to test retries;
+ * `hangNext(n)` holds the next n writes unanswered until `releaseHung()` (or `stop()`, which drops them).
  */
 export class LoopbackConnector {
   readonly calls: ConnectorCall[] = [];
+  /** Calls answered with a deliberate failure (`failNext`), with what they carried. */
+  readonly rejected: Array<ConnectorCall & { status: number }> = [];
   /** Team rosters served at GET /v3/conversations/{teamId}/pagedmembers. */
   readonly teamMembers = new Map<string, Array<{ id: string; name: string; aadObjectId: string }>>();
   private server?: Server;
@@ -29,6 +37,7 @@ export class LoopbackConnector {
     this.server = createServer((req, res) => {
       void this.handle(req).then(
         ({ status, body }) => {
+          if (status === DROPPED) return;
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end(JSON.stringify(body));
         },
@@ -42,15 +51,48 @@ export class LoopbackConnector {
     this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
-  /** Makes the next `count` POSTs fail with 503; with `pathPattern`, only POSTs to matching paths. */
-  failNext(count: number, pathPattern?: RegExp): void {
+  /** Makes the next `count` POSTs fail with `status` (503 unless told); with `pathPattern`, only POSTs to matching paths. */
+  failNext(count: number, pathPattern?: RegExp, status = 503): void {
     this.failures = count;
     this.failPattern = pathPattern;
+    this.failStatus = status;
   }
 
   private failPattern?: RegExp;
+  private failStatus = 503;
+  private hangs = 0;
+  private hangPattern?: RegExp;
+  private readonly hung: Array<(outcome: 'release' | 'drop') => void> = [];
+
+  /** Holds the next `count` writes (not GETs) without answering; with `pathPattern`, only writes to matching paths. */
+  hangNext(count: number, pathPattern?: RegExp): void {
+    this.hangs = count;
+    this.hangPattern = pathPattern;
+  }
+
+  private messageHolds = 0;
+
+  /**
+   * Holds the next `count` message activities the bot posts (not typing indicators) unanswered
+   * until `releaseHung()`, so a turn stays in flight for as long as a test needs (e.g. across a SIGTERM).
+   */
+  holdNextMessage(count = 1): void {
+    this.messageHolds = count;
+  }
+
+  /** How many requests are being held right now. */
+  get hungCount(): number {
+    return this.hung.length;
+  }
+
+  /** Lets every held request through: it is then recorded and answered as usual. */
+  releaseHung(): void {
+    for (const release of this.hung.splice(0)) release('release');
+  }
 
   async stop(): Promise<void> {
+    for (const release of this.hung.splice(0)) release('drop');
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
@@ -84,10 +126,23 @@ export class LoopbackConnector {
       if (!list) return { status: 404, body: { error: { code: 'NotFound', message: 'no such team' } } };
       return { status: 200, body: { members: list.map((m) => ({ ...m, userPrincipalName: `${m.name.split(' ')[0]!.toLowerCase()}@contoso.test` })) } };
     }
+    if (this.hangs > 0 && req.method !== 'GET' && (!this.hangPattern || this.hangPattern.test(path))) {
+      this.hangs -= 1;
+      const outcome = await new Promise<'release' | 'drop'>((resolve) => this.hung.push(resolve));
+      if (outcome === 'drop') return { status: DROPPED, body: undefined };
+    }
+    if (this.messageHolds > 0 && req.method === 'POST' && body.type === 'message') {
+      this.messageHolds -= 1;
+      const outcome = await new Promise<'release' | 'drop'>((resolve) => this.hung.push(resolve));
+      if (outcome === 'drop') return { status: DROPPED, body: undefined };
+    }
     if (this.failures > 0 && req.method === 'POST' && (!this.failPattern || this.failPattern.test(path))) {
       this.failures -= 1;
       this.failedCount += 1;
-      return { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'loopback connector told to fail' } } };
+      const status = this.failStatus;
+      this.rejected.push({ method: 'POST', path, conversationId, body, status });
+      const code = status === 413 ? 'MessageSizeTooBig' : status === 403 ? 'BotNotInConversationRoster' : status === 404 ? 'ConversationNotFound' : 'ServiceUnavailable';
+      return { status, body: { error: { code, message: 'loopback connector told to fail' } } };
     }
     if (req.method === 'POST' && /\/v3\/conversations\/?$/.test(path)) {
       this.counter += 1;
@@ -95,11 +150,11 @@ export class LoopbackConnector {
       // Teams answers a new channel post with the thread's id: the channel id plus ";messageid=".
       const channel = (body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
       const id = channel ? `${channel};messageid=${activityId}` : `created-conv-${this.counter}`;
-      this.calls.push({ method: 'POST', path, conversationId: id, body: { ...((body.activity as object) ?? {}), createdWith: body } });
+      this.calls.push({ method: 'POST', path, conversationId: id, body: { ...((body.activity as object) ?? {}), createdWith: body }, authorization: req.headers.authorization });
       return { status: 201, body: { id, activityId } };
     }
     this.counter += 1;
-    this.calls.push({ method: req.method ?? 'POST', path, conversationId, body });
+    this.calls.push({ method: req.method ?? 'POST', path, conversationId, body, authorization: req.headers.authorization });
     return { status: 200, body: { id: `act-${this.counter}` } };
   }
 }
