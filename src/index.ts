@@ -166,6 +166,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     log,
     clock,
     sender: { adapter, botAppId: config.bot.appId, serviceUrlPolicy },
+    deliveries: { outbox: stores.outbox, kick: () => kick() },
   });
   const app = createBotApplication({ adapter, storage: stores.botStorage, bot, agentDesk, botAppId: config.bot.appId, log });
   const turns = new InFlightTurns();
@@ -183,7 +184,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
   worker.start();
   // Re-queues channel cards of tickets never posted, and purges closed tickets after RETENTION_DAYS.
-  const sweeper = new TicketSweeper({ tickets: stores.tickets, outbox: stores.outbox, kick: () => kick(), log, retentionDays: config.retentionDays });
+  const sweeper = new TicketSweeper({ tickets: stores.tickets, outbox: stores.outbox, conversations: stores, kick: () => kick(), log, retentionDays: config.retentionDays });
   sweeper.start();
   const port = (server.address() as AddressInfo).port;
   log.info(

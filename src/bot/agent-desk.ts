@@ -5,6 +5,7 @@ import { presentAgentTicket, presentTicketList } from '../dialogs/present-agent'
 import { newCaseFile } from '../domain/case-file';
 import { isCauseId } from '../domain/causes';
 import type { DirectoryPort } from '../domain/directory';
+import type { OutboxStore } from '../domain/outbox';
 import { claimTicket, reopenTicket, replyOnTicket, resolveTicket, sendFix, transferTicket, type Transition } from '../domain/handoff';
 import { normaliseText } from '../domain/message-parser';
 import { getPlaybook } from '../domain/playbooks';
@@ -86,6 +87,8 @@ export class AgentDesk {
       log: BotLogger;
       /** For the proactive notice in the old channel when the queue moves, and the service URL check. */
       sender: ChannelSender;
+      /** Set-aside deliveries, for the agents' "retry deliveries" command. */
+      deliveries?: { outbox: Pick<OutboxStore, 'requeueDeadLetters'>; kick: () => void };
       clock?: () => Date;
     },
   ) {}
@@ -227,13 +230,17 @@ export class AgentDesk {
       await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
       return;
     }
+    if (/^retry (failed )?deliveries[.!]?$/.test(lower)) {
+      await this.retryDeliveries(context);
+      return;
+    }
     const lookup = /^lookup\s+(\S+)$/i.exec(clean);
     if (lookup) {
       await this.lookup(context, lookup[1]!);
       return;
     }
     if (/^(help|\?)$/.test(lower)) {
-      await sendNotice(context, 'Help desk commands', 'Mention me with: "use this channel for tickets" (agents only: make this channel the ticket queue; announced and audited) · "tickets" (open tickets by age) · "lookup name@company.com" (someone\'s sign-in evidence; audited) · or reply in a ticket\'s thread to write to the employee.');
+      await sendNotice(context, 'Help desk commands', 'Mention me with: "use this channel for tickets" (agents only: make this channel the ticket queue; announced and audited) · "tickets" (open tickets by age) · "lookup name@company.com" (someone\'s sign-in evidence; audited) · "retry deliveries" (try again the deliveries that were set aside after failing) · or reply in a ticket\'s thread to write to the employee.');
       return;
     }
     if (conversationId.includes(';messageid=')) {
@@ -253,6 +260,21 @@ export class AgentDesk {
    * existing agent, never from another tenant than the current queue's, never while no agent is
    * configured. Every outcome is audited; a move is announced in the new channel and the old one.
    */
+  /** Puts every set-aside (dead-lettered) delivery back in the queue; agents only, audited. */
+  private async retryDeliveries(context: TurnContext): Promise<void> {
+    const agent = await this.requireAgent(context, 'retry deliveries');
+    if (!agent || !this.deps.deliveries) return;
+    const count = await this.deps.deliveries.outbox.requeueDeadLetters(this.now().getTime());
+    this.deps.deliveries.kick();
+    this.deps.log.info({ audit: true, action: 'retry-deliveries', agent: agent.aadObjectId, count }, 'agent requeued set-aside deliveries');
+    await sendNotice(
+      context,
+      count === 0 ? 'Nothing to retry' : `${count} ${count === 1 ? 'delivery is' : 'deliveries are'} queued again`,
+      count === 0 ? 'No delivery is set aside right now.' : 'Each one gets its attempts back. If one fails again, it is set aside again and you will see a new notice here.',
+      count === 0 ? 'default' : 'good',
+    );
+  }
+
   private async register(context: TurnContext): Promise<void> {
     const a = context.activity;
     const me = this.caller(context);

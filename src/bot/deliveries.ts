@@ -149,7 +149,7 @@ export function deadLetterNoticeText(notice: DeadLetterNoticePayload): string {
   const forTicket = notice.ticketId ? ` for ${notice.ticketId}` : '';
   return boundText(
     `A delivery failed and was set aside: ${what}${forTicket} (outbox item ${notice.deadItemId}, ${notice.attempts} attempt${notice.attempts === 1 ? '' : 's'}). ` +
-      `Last error: ${notice.error}. It will not be retried; /readyz reports "degraded" while set-aside deliveries exist.`,
+      `Last error: ${notice.error}. It is not retried on its own: once the cause is fixed, mention me with "retry deliveries". /readyz reports "degraded" while set-aside deliveries exist.`,
     MAX_THREAD_TEXT,
   );
 }

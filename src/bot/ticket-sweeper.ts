@@ -9,6 +9,8 @@ export interface TicketSweeperDeps {
   /** Starts an outbox round after something was queued. */
   kick: () => void;
   log: BotLogger;
+  /** Conversation state (transcripts, sign-ins read) untouched since the cutoff; optional. */
+  conversations?: { purgeStateBefore(cutoff: Date): Promise<number> };
   /** Closed tickets last changed longer ago than this are purged (config.retentionDays). */
   retentionDays: number;
   /** Only tickets at least this old are swept, so a ticket being created right now is left alone. Default 30 s. */
@@ -30,7 +32,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  *   again. Azure Table Storage writes a ticket and its first deliveries in two steps; a crash
  *   between them is what this repairs (SQLite writes both in one transaction).
  * - The retention purge deletes resolved and withdrawn tickets (with their transcripts and
- *   thread links) and delivered outbox items older than `retentionDays`.
+ *   thread links), delivered outbox items, and conversation state (the case file with its
+ *   transcript and the sign-ins read) that nobody touched for `retentionDays`.
  *
  * Several instances may run it at once: queuing a card twice is harmless (the second delivery
  * updates the posted card), and purging is idempotent.
@@ -102,6 +105,8 @@ export class TicketSweeper {
     const cutoff = new Date(this.now() - this.deps.retentionDays * DAY_MS);
     const purged = await this.deps.tickets.purgeClosedBefore(cutoff);
     if (purged.length > 0) this.deps.log.info({ count: purged.length, before: cutoff.toISOString() }, 'retention: closed tickets purged');
+    const conversations = (await this.deps.conversations?.purgeStateBefore(cutoff)) ?? 0;
+    if (conversations > 0) this.deps.log.info({ count: conversations, before: cutoff.toISOString() }, 'retention: idle conversation state purged');
     return purged;
   }
 

@@ -56,6 +56,8 @@ export interface OutboxStore {
   deadLetter(id: string, error: string, now: number): Promise<void>;
   /** How many items are dead (for `/readyz`). */
   deadLetterCount(): Promise<number>;
+  /** Puts every dead item back in the queue with its attempts reset (an agent's "retry deliveries"); returns how many. */
+  requeueDeadLetters(now: number): Promise<number>;
   /** Dead items, oldest first. */
   listDeadLetters(limit: number): Promise<DeadLetter[]>;
   /** True while an item of `kind` for `ticketId` (its payload's `ticketId`) is pending, in flight or dead. */

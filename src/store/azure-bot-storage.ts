@@ -89,6 +89,28 @@ export class AzureBlobBotStorage implements Storage {
     }
   }
 
+  /**
+   * Retention: deletes state blobs last written before `cutoff`. The delete is conditional on
+   * the blob not having changed since, so a conversation that resumes meanwhile is kept.
+   */
+  async purgeBefore(cutoff: Date): Promise<number> {
+    await this.ensureContainer();
+    let n = 0;
+    for await (const blob of this.container.listBlobsFlat()) {
+      // State blob names are URI-encoded keys (no "/"); the overflow bodies of tickets, outbox items and settings live in folders of the same container.
+      if (blob.name.includes('/')) continue;
+      const modified = blob.properties.lastModified;
+      if (!modified || modified >= cutoff) continue;
+      try {
+        const result = await this.container.getBlobClient(blob.name).deleteIfExists({ conditions: { ifUnmodifiedSince: cutoff } });
+        if (result.succeeded) n++;
+      } catch (error) {
+        if (!isStatus(error, 412)) throw error;
+      }
+    }
+    return n;
+  }
+
   async delete(keys: string[]): Promise<void> {
     await this.ensureContainer();
     await Promise.all(keys.map((key) => this.container.getBlobClient(blobNameForKey(key)).deleteIfExists()));

@@ -216,6 +216,21 @@ export class AzureOutboxStore implements OutboxStore {
     }
   }
 
+  async requeueDeadLetters(now: number): Promise<number> {
+    await this.ensure();
+    let n = 0;
+    for await (const entity of this.list(`deadAt gt ${int64Literal(0)}`, ['RowKey'])) {
+      try {
+        await this.table.updateEntity({ partitionKey: OUTBOX, rowKey: rowKeyOf(entity), deadAt: int64(0), attempts: 0, nextAttemptAt: int64(now), leaseUntil: int64(0) }, 'Merge', { etag: entity.etag });
+        n++;
+      } catch (error) {
+        // 412 / 404: a peer requeued or removed it at the same moment.
+        if (!isStatus(error, 412, 404)) throw error;
+      }
+    }
+    return n;
+  }
+
   async deadLetterCount(): Promise<number> {
     await this.ensure();
     let n = 0;

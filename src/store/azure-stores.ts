@@ -103,8 +103,10 @@ export async function createAzureStores(options: AzureStoresOptions): Promise<St
 
   const outboxStore = new AzureOutboxStore(outbox, codec('outbox-payloads'), ensureTables);
   const settingsCodec = codec('setting-values');
+  const botStorage = new AzureBlobBotStorage(container, ensureContainer);
   return {
-    botStorage: new AzureBlobBotStorage(container, ensureContainer),
+    botStorage,
+    purgeStateBefore: (cutoff) => botStorage.purgeBefore(cutoff),
     // The tickets repository writes a new ticket's first deliveries and purges thread links.
     tickets: new AzureTicketRepository(tickets, codec('ticket-bodies'), ensureTables, { outbox: outboxStore, settings: { table: settings, codec: settingsCodec } }),
     outbox: outboxStore,

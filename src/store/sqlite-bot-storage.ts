@@ -8,12 +8,12 @@ import type { Storage, StoreItems } from 'botbuilder';
  */
 export class SqliteBotStorage implements Storage {
   private readonly select: Database.Statement<[string], { value: string; etag: number }>;
-  private readonly upsert: Database.Statement<[string, string, number]>;
+  private readonly upsert: Database.Statement<[string, string, number, number]>;
   private readonly remove: Database.Statement<[string]>;
 
   constructor(private readonly db: Database.Database) {
     this.select = db.prepare('SELECT value, etag FROM bot_state WHERE key = ?');
-    this.upsert = db.prepare('INSERT INTO bot_state (key, value, etag) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag');
+    this.upsert = db.prepare('INSERT INTO bot_state (key, value, etag, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at');
     this.remove = db.prepare('DELETE FROM bot_state WHERE key = ?');
   }
 
@@ -35,7 +35,7 @@ export class SqliteBotStorage implements Storage {
           throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
         }
         const { eTag: _ignored, ...value } = item ?? {};
-        this.upsert.run(key, JSON.stringify(value), (current?.etag ?? 0) + 1);
+        this.upsert.run(key, JSON.stringify(value), (current?.etag ?? 0) + 1, Date.now());
       }
     });
     apply(Object.entries(changes) as Array<[string, Record<string, unknown>]>);
@@ -43,5 +43,10 @@ export class SqliteBotStorage implements Storage {
 
   async delete(keys: string[]): Promise<void> {
     for (const key of keys) this.remove.run(key);
+  }
+
+  /** Retention: deletes state last written before `cutoff` (conversations nobody touched since). Returns how many. */
+  async purgeBefore(cutoff: Date): Promise<number> {
+    return this.db.prepare('DELETE FROM bot_state WHERE updated_at < ?').run(cutoff.getTime()).changes;
   }
 }

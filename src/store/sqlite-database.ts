@@ -46,7 +46,21 @@ export function openSqliteDatabase(dataDir: string, fileName = 'helpdesk.sqlite'
     );
   `);
   migrateOutbox(db);
+  migrateBotState(db);
   return db;
+}
+
+/**
+ * Conversation state carries an update time so the retention purge can drop conversations
+ * nobody has touched for RETENTION_DAYS. Rows from before the column count from the upgrade.
+ */
+function migrateBotState(db: Database.Database): void {
+  const columns = new Set((db.prepare('PRAGMA table_info(bot_state)').all() as Array<{ name: string }>).map((c) => c.name));
+  if (!columns.has('updated_at')) {
+    db.exec('ALTER TABLE bot_state ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0');
+    db.prepare('UPDATE bot_state SET updated_at = ? WHERE updated_at = 0').run(Date.now());
+  }
+  db.exec('CREATE INDEX IF NOT EXISTS bot_state_updated ON bot_state(updated_at)');
 }
 
 /**

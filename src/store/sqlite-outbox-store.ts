@@ -104,6 +104,10 @@ export class SqliteOutboxStore implements OutboxStore {
     kill();
   }
 
+  async requeueDeadLetters(now: number): Promise<number> {
+    return this.db.prepare('UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = ?, lease_until = 0 WHERE dead_at IS NOT NULL').run(now).changes;
+  }
+
   async deadLetterCount(): Promise<number> {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE dead_at IS NOT NULL').get() as { n: number }).n;
   }

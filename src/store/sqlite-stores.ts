@@ -7,8 +7,10 @@ import type { Stores } from './stores';
 /** The embedded backend: one SQLite file under `dataDir`. */
 export function createSqliteStores(dataDir: string): Stores {
   const db = openSqliteDatabase(dataDir);
+  const botStorage = new SqliteBotStorage(db);
   return {
-    botStorage: new SqliteBotStorage(db),
+    botStorage,
+    purgeStateBefore: (cutoff) => botStorage.purgeBefore(cutoff),
     tickets: new SqliteTicketRepository(db),
     outbox: new SqliteOutboxStore(db),
     settings: new SqliteSettingsStore(db),

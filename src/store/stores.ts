@@ -6,6 +6,8 @@ import type { TicketRepository } from '../domain/tickets';
 export interface Stores {
   /** Bot Framework conversation / user state. */
   botStorage: Storage;
+  /** Retention: deletes conversation / user state last written before `cutoff`; returns how many items. */
+  purgeStateBefore(cutoff: Date): Promise<number>;
   tickets: TicketRepository;
   outbox: OutboxStore;
   settings: SettingsStore;

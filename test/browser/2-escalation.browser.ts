@@ -105,8 +105,8 @@ describe('Journey 2 (browser): an employee escalates and an agent works the tick
     await agent.page.bringToFront();
     const card = await agent.card(`Ticket ${ticketId} · New: nobody has it yet`);
     const text = await card.innerText();
-    assert.match(text, /Employee\s+Alex Wilber/);
-    assert.match(text, /Assigned to\s+Nobody yet/);
+    assert.match(text, /Employee:\s+Alex Wilber/);
+    assert.match(text, /Assigned to:\s+Nobody yet/);
     assert.match(text, /Evidence/);
     assert.match(text, /code 50173/);
     assert.match(text, /Sign-ins that matter/);
@@ -121,7 +121,7 @@ describe('Journey 2 (browser): an employee escalates and an agent works the tick
   it('when the agent claims it, then the card shows the agent and the employee is told who has it', async () => {
     await agent.press(agentCard(), 'Claim');
     await agent.cardReads(agentCard(), `Ticket ${ticketId} · Claimed`);
-    await agent.cardReads(agentCard(), /Assigned to\s+Grady Archie/);
+    await agent.cardReads(agentCard(), /Assigned to:\s+Grady Archie/);
     await agent.card(`Grady Archie claimed ${ticketId}.`);
 
     const told = await employee.card('Grady Archie has your ticket');
@@ -195,6 +195,6 @@ describe('Journey 2 (browser): an employee escalates and an agent works the tick
 
     await agent.page.bringToFront();
     await agent.page.getByText(`Alex Wilber rated ${ticketId} 5/5.`).waitFor();
-    await agent.cardReads(agentCard(), /Rating\s+★★★★★/);
+    await agent.cardReads(agentCard(), /Rating:\s+★★★★★/);
   });
 });

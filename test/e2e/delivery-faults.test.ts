@@ -183,6 +183,20 @@ describe('e2e: a delivery that keeps failing is set aside and reported', functio
     const notices = h.connector.calls.slice(mark).filter((c) => /set aside/.test(textOf(c.body)));
     assert.equal(notices.length, 1, 'one notice for the dead item');
     assert.deepEqual(somethingWentWrong(mark), []);
+
+    // Once the cause is fixed, an agent puts it back in the queue; someone outside the help desk cannot.
+    const outsider = { id: '29:outsider', name: 'Out Sider', aadObjectId: 'outsider-aad' };
+    await mention(h, outsider, 'retry deliveries');
+    assert.deepEqual(await readyz(h), { status: 200, body: { status: 'degraded' } });
+    const retryMark = h.connector.calls.length;
+    await mention(h, AGENT_A, 'retry deliveries');
+    const claimNotice = await h.connector.waitFor(
+      (calls) => calls.slice(retryMark).find((c) => c.conversationId === employee.conversationId && /has your ticket/.test(JSON.stringify(c.body)))?.body,
+      20_000,
+      "the employee's claim notice after the retry",
+    );
+    assert.ok(claimNotice);
+    assert.deepEqual(await readyz(h), { status: 200, body: { status: 'ready' } });
   });
 });
 

@@ -114,6 +114,19 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         assert.equal(((await s().botStorage.read(['k'])).k as Record<string, unknown>).v, 2);
       });
 
+      it('when state was last written before the retention cutoff, then purgeStateBefore deletes it and keeps newer state, tickets and their stored bodies', async () => {
+        const ticket = await s().tickets.create({ ...contractDraft('keeps-body'), transcript: bigTranscript(200_000) });
+        await s().botStorage.write({ 'msteams/conversations/idle/': { caseFile: { transcript: ['old'] } } });
+        // Nothing was written before a cutoff an hour ago.
+        assert.equal(await s().purgeStateBefore(new Date(Date.now() - 3_600_000)), 0);
+        assert.ok((await s().botStorage.read(['msteams/conversations/idle/']))['msteams/conversations/idle/']);
+        // Everything written so far is older than a cutoff a little in the future.
+        const purged = await s().purgeStateBefore(new Date(Date.now() + 2_000));
+        assert.ok(purged >= 1);
+        assert.deepEqual(await s().botStorage.read(['msteams/conversations/idle/']), {});
+        assert.equal((await s().tickets.get(ticket.id))?.transcript.length, ticket.transcript.length);
+      });
+
       it('when two turns write from the same read (on two instances), then exactly one wins', async () => {
         await s().botStorage.write({ k: { v: 0 } });
         const peer = await other();
@@ -475,6 +488,19 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         assert.equal(due.length, 1);
         assert.equal(due[0].kind, 'dead-letter-notice');
         assert.deepEqual(due[0].payload, { deadItemId: id, deadKind: 'notify-employee', ticketId: 'HD-000007', attempts: 1, error: 'the Bot Connector answered 403' });
+      });
+
+      it('when dead items are requeued, then they are claimed again with their attempts reset and no longer counted as dead', async () => {
+        const id = await s().outbox.enqueue('notify-employee', { ticketId: 'HD-000008', text: 'again' }, T0);
+        await s().outbox.claimDue(T0, 30_000, 10);
+        await s().outbox.deadLetter(id, 'HTTP 503', T0 + 1);
+        assert.equal(await s().outbox.requeueDeadLetters(T0 + 2), 1, 'the item (its notice is pending, not dead)');
+        assert.equal(await s().outbox.deadLetterCount(), 0);
+        assert.equal(await s().outbox.requeueDeadLetters(T0 + 3), 0);
+        const due = await s().outbox.claimDue(T0 + 10 * 60_000, 30_000, 10);
+        const again = due.find((d) => d.id === id);
+        assert.ok(again, 'the requeued item is claimed');
+        assert.equal(again.attempts, 1);
       });
 
       it('when a dead-letter notice itself is dead-lettered, then no further notice is queued; a completed item cannot be dead-lettered', async () => {
