@@ -100,3 +100,72 @@ export type QuestionsFile = z.infer<typeof questionsFileSchema>;
 export type EntraCodesFile = z.infer<typeof entraCodesFileSchema>;
 export type OneDriveCodesFile = z.infer<typeof oneDriveCodesFileSchema>;
 export type SharedStepsFile = z.infer<typeof sharedStepsSchema>;
+
+/** Typed commands the reader recognises; the words for each live in phrases.yaml. */
+export const COMMAND_IDS = ['start over', 'help', 'my tickets', 'tickets'] as const;
+
+const phrase = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(80, 'must be at most 80 characters')
+  .refine((p) => p === p.toLowerCase(), 'must be lower case')
+  .refine((p) => !/['\u2019]/.test(p), 'must not contain apostrophes (they are dropped before matching)');
+const phraseList = z.array(phrase).min(1);
+const questionAnswer = z.object({ question: z.enum(QUESTION_IDS), answer: z.string(), negated: z.string().optional(), deniedAfterBy: phraseList.optional(), phrases: phraseList }).strict();
+const flagMention = z.object({ flag: z.enum(['proxy', 'mac', 'mfa']), phrases: phraseList }).strict();
+
+/** content/<locale>/phrases.yaml: the words the message reader looks for. */
+export const phrasesFileSchema = z
+  .object({
+    oneDrive: phraseList,
+    signIn: phraseList,
+    commands: z.record(z.enum(COMMAND_IDS), phraseList),
+    greetings: phraseList,
+    negations: phraseList,
+    switchedOff: phraseList,
+    hedges: phraseList,
+    mentions: z.array(z.union([questionAnswer, flagMention])),
+    status: z.array(
+      z
+        .object({
+          question: z.enum(QUESTION_IDS),
+          subjects: phraseList,
+          good: phraseList,
+          bad: phraseList,
+          notTried: phraseList,
+          answers: z.object({ good: z.string(), bad: z.string(), notTried: z.string() }).strict().optional(),
+        })
+        .strict(),
+    ),
+    errorMessages: z.object({ connection: phraseList, credentials: phraseList }).strict(),
+    microsoftMessages: z.array(
+      z
+        .object({
+          code: z.enum(QUESTION_ANSWER_IDS['error-code'].filter((c) => c !== 'other') as [string, ...string[]]),
+          errorMessage: z.enum(['credentials', 'connection', 'other']),
+          phrases: phraseList,
+        })
+        .strict(),
+    ),
+  })
+  .strict()
+  .superRefine((file, ctx) => {
+    file.mentions.forEach((m, i) => {
+      if (!('question' in m)) return;
+      for (const [field, value] of [['answer', m.answer], ['negated', m.negated]] as const) {
+        if (value !== undefined && !QUESTION_ANSWER_IDS[m.question].includes(value)) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['mentions', i, field], message: `"${value}" is not an answer id of ${m.question} (${QUESTION_ANSWER_IDS[m.question].join(', ')})` });
+        }
+      }
+    });
+    file.status.forEach((st, i) => {
+      const answers = st.answers ?? { good: 'yes', bad: 'no', notTried: st.question === 'web-works' ? 'not-tried' : 'not-sure' };
+      for (const [field, value] of Object.entries(answers)) {
+        if (!QUESTION_ANSWER_IDS[st.question].includes(value)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['status', i, 'answers', field], message: `"${value}" is not an answer id of ${st.question}` });
+      }
+    });
+    for (const id of COMMAND_IDS) if (!file.commands[id]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['commands', id], message: 'is missing' });
+  });
+
+export type PhrasesFile = z.infer<typeof phrasesFileSchema>;

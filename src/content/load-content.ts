@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import { CAUSE_IDS, isCauseId, type CauseId } from '../domain/causes';
 import type { FixStep, Playbook } from '../domain/playbook';
 import { QUESTION_ANSWER_IDS, QUESTION_IDS, type QuestionId } from '../domain/question-ids';
-import { causeFileSchema, entraCodesFileSchema, oneDriveCodesFileSchema, questionsFileSchema, sharedStepsSchema, type OneDriveCodesFile, type SharedStepsFile } from './content-schema';
+import { causeFileSchema, entraCodesFileSchema, oneDriveCodesFileSchema, phrasesFileSchema, questionsFileSchema, sharedStepsSchema, type OneDriveCodesFile, type PhrasesFile, type SharedStepsFile } from './content-schema';
 
 /** A knowledge file is missing, unreadable or invalid. The message names the file and the field. */
 export class ContentError extends Error {
@@ -41,6 +41,8 @@ export interface Knowledge {
   /** Codes that appear in healthy logs, with what each one is. */
   readonly benignCodes: ReadonlyMap<number, string>;
   readonly oneDriveCodes: Readonly<Record<string, { readonly causeId: CauseId | null; readonly meaning: string }>>;
+  /** The words the message reader looks for. */
+  readonly phrases: PhrasesFile;
 }
 
 /** Where the repository keeps its content, found from this file whether it runs from src/ or dist/. */
@@ -105,7 +107,7 @@ function loadLocale(root: string, locale: string, fallback?: Knowledge): Knowled
   const need = (name: string): void => {
     if (!fallback && !has(name)) throw new ContentError(`${join(basename(root), locale, name)}: is missing`);
   };
-  for (const name of ['shared-steps.yaml', 'questions.yaml', 'entra-codes.yaml', 'onedrive-codes.yaml', 'causes']) need(name);
+  for (const name of ['shared-steps.yaml', 'questions.yaml', 'entra-codes.yaml', 'onedrive-codes.yaml', 'phrases.yaml', 'causes']) need(name);
 
   const shared: SharedStepsFile = has('shared-steps.yaml') ? validate(root, join(dir, 'shared-steps.yaml'), sharedStepsSchema) : {};
   const playbooks = {} as Record<CauseId, Playbook>;
@@ -160,7 +162,9 @@ function loadLocale(root: string, locale: string, fallback?: Knowledge): Knowled
     oneDriveCodes = Object.fromEntries(Object.entries(file).map(([code, v]) => [code, { causeId: v.cause, meaning: v.meaning }]));
   } else oneDriveCodes = fallback!.oneDriveCodes;
 
-  return { locale, playbooks, questions, entraCodes, benignCodes, oneDriveCodes };
+  const phrases = has('phrases.yaml') ? validate(root, join(dir, 'phrases.yaml'), phrasesFileSchema) : fallback!.phrases;
+
+  return { locale, playbooks, questions, entraCodes, benignCodes, oneDriveCodes, phrases };
 }
 
 /** Shared steps of an already loaded locale, rebuilt by id so a translation can reuse English ones. */

@@ -1,5 +1,14 @@
+/**
+ * Reads what employees type: is it a command, a greeting or a OneDrive sign-in problem, and
+ * which triage facts does it state? The words come from content/<locale>/phrases.yaml; this
+ * file holds only the reading rules: whole-word matching, negation within a clause, hedged
+ * sentences, and facts the message contradicts (none of which are recorded).
+ */
+import { knowledge } from '../content/knowledge';
+import type { PhrasesFile } from '../content/content-schema';
+import type { Knowledge } from '../content/load-content';
 import { findOneDriveCode, mentionsAnyOneDriveCode } from './onedrive-codes';
-import type { Answers } from './questions';
+import type { Answers, QuestionId } from './question-ids';
 
 /** What a typed message asks the bot to do. */
 export type MessageIntent =
@@ -14,29 +23,29 @@ export type Command = 'start over' | 'help' | 'my tickets' | 'tickets' | 'use th
 
 /** Facts read from free text, ready to merge into the triage answers. */
 export interface ParsedFacts {
+  /** Facts stated plainly. Free text weighs less than an answer to a question or the sign-in logs. */
   answers: Answers;
-  /** The employee mentioned a proxy (not one of the contract's answers, but strong evidence). */
+  /** The employee mentioned a proxy or web filter (not one of the contract's answers, but strong evidence). */
   proxy: boolean;
+  /** The employee is on a Mac. */
+  mac: boolean;
+  /** The employee mentioned multi-factor authentication (Authenticator, approving, a code on the phone). */
+  mfa: boolean;
+  /** AADSTS codes typed into the message ("AADSTS50173"). */
+  aadstsCodes: number[];
+  /** Questions the message touched only with hedges ("I think", "not sure"): left for the bot to ask. */
+  hedged: QuestionId[];
+  /** Questions the message answered both ways: left for the bot to ask. */
+  contradicted: QuestionId[];
 }
-
-/** Words that deny what follows ("didn't", "was not", "never"), after apostrophes are normalised. */
-const NEGATION = "(?:didn't|did not|haven't|have not|hasn't|has not|wasn't|was not|weren't|were not|isn't|is not|aren't|are not|don't|do not|doesn't|does not|won't|will not|can't|cannot|never|not)";
 
 /** Longest message the bot reads; anything longer is cut, and the employee is told. */
 export const MAX_MESSAGE_LENGTH = 4000;
 
-const COMMANDS: ReadonlyArray<{ command: Command; patterns: RegExp }> = [
-  { command: 'start over', patterns: /^(start over|start again|restart|reset|new problem|cancel)$/ },
-  { command: 'help', patterns: /^(help|\?|what can you do|commands|menu)$/ },
-  { command: 'my tickets', patterns: /^(my tickets?|ticket status|status)$/ },
-  { command: 'use this channel for tickets', patterns: /use this channel for tickets/ },
-  { command: 'tickets', patterns: /^(tickets|open tickets|queue)$/ },
-  { command: 'lookup', patterns: /^lookup\b/ },
-];
+/** How many words before a phrase a negation still reaches ("im not using the vpn"). */
+const NEGATION_REACH = 3;
 
-const COMMAND_WORDS: readonly Command[] = ['start over', 'help', 'my tickets', 'tickets'];
-
-/** Removes Teams mention markup (`<at>Bot</at>`) and folds white space. */
+/** Removes Teams mention markup (`<at>Bot</at>`) and HTML, and folds white space. */
 export function normaliseText(text: string): string {
   return text
     .replace(/[\u2018\u2019\u02bc]/g, "'")
@@ -47,69 +56,263 @@ export function normaliseText(text: string): string {
     .trim();
 }
 
+/** The form phrases are matched against: lower case, no apostrophes, one space between words. */
+function matchable(text: string): string {
+  return normaliseText(text).toLowerCase().replace(/'/g, '').replace(/\s+/g, ' ').trim();
+}
+
+/** A phrase as a whole-word pattern; spaces match any run of spaces or hyphens. */
+function phrasePattern(phrase: string): string {
+  const escaped = phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '[\\s-]+');
+  return `(?<![a-z0-9])${escaped}(?![a-z0-9])`;
+}
+
+function anyOf(phrases: readonly string[]): RegExp {
+  // Longest first, so "onedrive for business" wins over "onedrive".
+  const sorted = [...phrases].sort((a, b) => b.length - a.length);
+  return new RegExp(sorted.map(phrasePattern).join('|'), 'g');
+}
+
+interface CompiledMention {
+  pattern: RegExp;
+  question?: QuestionId;
+  answer?: string;
+  negated?: string;
+  /** A negation right after the phrase counts when one of these words follows it ("colleagues dont have it"). */
+  deniedAfterBy?: RegExp;
+  flag?: 'proxy' | 'mac' | 'mfa';
+}
+
+interface Compiled {
+  oneDrive: RegExp;
+  signIn: RegExp;
+  commands: Map<string, Command>;
+  greetings: RegExp;
+  negations: RegExp;
+  switchedOff: RegExp;
+  hedges: RegExp;
+  mentions: CompiledMention[];
+  status: Array<{ question: QuestionId; subjects: RegExp; good: RegExp; bad: RegExp; notTried: RegExp; answers: { good: string; bad: string; notTried: string } }>;
+  connection: RegExp;
+  credentials: RegExp;
+  microsoft: Array<{ code: string; errorMessage: string; pattern: RegExp }>;
+}
+
+const compiledByKnowledge = new WeakMap<Knowledge, Compiled>();
+
+/** Builds the patterns once per locale's knowledge. */
+function compiled(locale?: string): Compiled {
+  const k = knowledge(locale);
+  const cached = compiledByKnowledge.get(k);
+  if (cached) return cached;
+  const p: PhrasesFile = k.phrases;
+  const commands = new Map<string, Command>();
+  for (const [command, words] of Object.entries(p.commands)) for (const w of words ?? []) commands.set(w, command as Command);
+  const result: Compiled = {
+    oneDrive: anyOf(p.oneDrive),
+    signIn: anyOf(p.signIn),
+    commands,
+    greetings: new RegExp(`^(?:${p.greetings.map(phrasePattern).join('|')})`),
+    negations: anyOf(p.negations),
+    switchedOff: anyOf(p.switchedOff),
+    hedges: anyOf(p.hedges),
+    mentions: p.mentions.map((m) => ('flag' in m ? { pattern: anyOf(m.phrases), flag: m.flag } : { pattern: anyOf(m.phrases), question: m.question, answer: m.answer, negated: m.negated, deniedAfterBy: m.deniedAfterBy ? anyOf(m.deniedAfterBy) : undefined })),
+    status: p.status.map((s) => ({
+      question: s.question,
+      subjects: anyOf(s.subjects),
+      good: anyOf(s.good),
+      bad: anyOf(s.bad),
+      notTried: anyOf(s.notTried),
+      answers: s.answers ?? { good: 'yes', bad: 'no', notTried: s.question === 'web-works' ? 'not-tried' : 'not-sure' },
+    })),
+    connection: anyOf(p.errorMessages.connection),
+    credentials: anyOf(p.errorMessages.credentials),
+    microsoft: p.microsoftMessages.map((m) => ({ code: m.code, errorMessage: m.errorMessage, pattern: anyOf(m.phrases) })),
+  };
+  compiledByKnowledge.set(k, result);
+  return result;
+}
+
+function test(pattern: RegExp, text: string): boolean {
+  pattern.lastIndex = 0;
+  return pattern.test(text);
+}
+
+function matchesOf(pattern: RegExp, text: string): RegExpExecArray[] {
+  pattern.lastIndex = 0;
+  return [...text.matchAll(pattern)];
+}
+
+/** Sentences end at . ! ? (not inside "office.com") or a line break. */
+function sentencesOf(text: string): string[] {
+  return text
+    .split(/[.!?]+(?=\s|$)|\n+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Clauses end at ; , and contrast words, so "the vpn is off, but outlook works" is two. */
+function clausesOf(sentence: string): string[] {
+  return sentence
+    .split(/[;,:]| (?:but|though|although|however|whereas|except) /)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * True when a negation word stands within NEGATION_REACH words before the phrase (but not
+ * before `from`, the end of the previous phrase, so "never use the vpn at home" denies only the
+ * VPN, unless that phrase is itself a denial), or a "switched off" word follows it; with `deniedAfterBy`, also a negation right after
+ * the phrase that is followed by one of those words ("colleagues dont have it").
+ */
+function isNegated(clause: string, index: number, length: number, c: Compiled, from = 0, deniedAfterBy?: RegExp): boolean {
+  const before = clause.slice(from, index).split(' ').filter(Boolean).slice(-NEGATION_REACH).join(' ');
+  if (test(c.negations, before)) return true;
+  const after = clause.slice(index + length).trim().split(' ').slice(0, NEGATION_REACH + 1).join(' ');
+  if (deniedAfterBy) {
+    const negation = new RegExp(`^(?:[a-z]+ )?(?:${c.negations.source}) (?:${deniedAfterBy.source})`);
+    if (negation.test(after)) return true;
+  }
+  return new RegExp(`^(?:is |are |was |got |has been |have been )?(?:${c.switchedOff.source})`).test(after);
+}
+
+interface Found {
+  index: number;
+  end: number;
+  mention: CompiledMention;
+}
+
+/** Every mention in a clause, in order, without matches inside a longer one ("everyone else is fine" over "everyone"). */
+function mentionsIn(clause: string, c: Compiled): Found[] {
+  const all: Found[] = [];
+  for (const mention of c.mentions) for (const m of matchesOf(mention.pattern, clause)) all.push({ index: m.index, end: m.index + m[0].length, mention });
+  all.sort((a, b) => a.index - b.index || b.end - a.end);
+  return all.filter((f) => !all.some((g) => g !== f && g.index <= f.index && g.end >= f.end && g.end - g.index > f.end - f.index));
+}
+
+/** Collects every answer a message gives per question, to spot contradictions. */
+class FactBook {
+  private readonly found = new Map<QuestionId, Set<string>>();
+  private readonly hedgedQuestions = new Set<QuestionId>();
+
+  add(question: QuestionId, answer: string, hedged: boolean): void {
+    if (hedged) {
+      this.hedgedQuestions.add(question);
+      return;
+    }
+    const set = this.found.get(question) ?? new Set<string>();
+    set.add(answer);
+    this.found.set(question, set);
+  }
+
+  result(): { answers: Answers; hedged: QuestionId[]; contradicted: QuestionId[] } {
+    const answers: Answers = {};
+    const contradicted: QuestionId[] = [];
+    for (const [question, set] of this.found) {
+      // A VPN is how the PC connects wherever it is ("VPN from the hotel").
+      if (question === 'network' && set.has('vpn')) answers.network = 'vpn';
+      else if (set.size === 1) answers[question] = [...set][0];
+      else contradicted.push(question);
+    }
+    const hedged = [...this.hedgedQuestions].filter((q) => answers[q] === undefined && !contradicted.includes(q));
+    return { answers, hedged, contradicted };
+  }
+}
+
+/** Reads the facts an employee volunteers in free text. */
+export function extractFacts(raw: string, locale?: string): ParsedFacts {
+  const c = compiled(locale);
+  const text = matchable(raw);
+  const book = new FactBook();
+  const flags = { proxy: false, mac: false, mfa: false };
+  const deniedFlags = new Set<string>();
+
+  for (const sentence of sentencesOf(text)) {
+    const hedged = test(c.hedges, sentence);
+    for (const clause of clausesOf(sentence)) {
+      const facts = new Map<QuestionId, string[]>();
+      const note = (question: QuestionId, answer: string): void => {
+        facts.set(question, [...(facts.get(question) ?? []), answer]);
+      };
+      let previousEnd = 0;
+      for (const found of mentionsIn(clause, c)) {
+        const { mention } = found;
+        const negated = isNegated(clause, found.index, found.end - found.index, c, previousEnd, mention.deniedAfterBy);
+        // A phrase that itself denies ("nobody else") still reaches past itself ("nobody else on my team").
+        if (!test(c.negations, clause.slice(found.index, found.end))) previousEnd = found.end;
+        if (mention.flag) {
+          if (negated) deniedFlags.add(mention.flag);
+          else flags[mention.flag] = true;
+          continue;
+        }
+        const answer = negated ? mention.negated : mention.answer;
+        if (mention.question && answer) note(mention.question, answer);
+      }
+      // A status read ("colleagues are fine", "outlook doesnt work") says more than a bare mention.
+      for (const status of c.status) {
+        if (!test(status.subjects, clause)) continue;
+        let answer: string | undefined;
+        if (test(status.notTried, clause)) answer = status.answers.notTried;
+        else if (test(status.bad, clause) || matchesOf(status.good, clause).some((m) => isNegated(clause, m.index, m[0].length, c))) answer = status.answers.bad;
+        else if (test(status.good, clause)) answer = status.answers.good;
+        if (answer) facts.set(status.question, [answer]);
+      }
+      for (const [question, answers] of facts) for (const answer of answers) book.add(question, answer, hedged);
+    }
+  }
+
+  const { answers, hedged, contradicted } = book.result();
+  // A typed code wins; Microsoft's own wording names the code when none was typed.
+  const code = findOneDriveCode(text);
+  const microsoft = c.microsoft.find((m) => test(m.pattern, text));
+  if (code) answers['error-code'] = code;
+  else if (microsoft) answers['error-code'] = microsoft.code;
+  if (microsoft) answers['error-message'] = microsoft.errorMessage;
+  else if (test(c.connection, text)) answers['error-message'] = 'connection';
+  else if (test(c.credentials, text)) answers['error-message'] = 'credentials';
+
+  for (const flag of deniedFlags) flags[flag as keyof typeof flags] = false;
+  const aadstsCodes = [...text.matchAll(/(?<![a-z0-9])aadsts\s?-?(\d{5,6})(?![0-9])/g)].map((m) => Number(m[1]));
+  return { answers, ...flags, aadstsCodes: [...new Set(aadstsCodes)], hedged, contradicted };
+}
+
+/** True when the text is about OneDrive or signing in, or carries one of the codes (contract §2). */
+export function describesSignInProblem(raw: string, locale?: string): boolean {
+  const c = compiled(locale);
+  const text = matchable(raw);
+  return (
+    test(c.oneDrive, text) ||
+    text.split(' ').some(looksLikeOneDrive) ||
+    mentionsAnyOneDriveCode(text) ||
+    /(?<![a-z0-9])aadsts\s?\d{5,6}/.test(text) ||
+    test(c.signIn, text) ||
+    c.microsoft.some((m) => test(m.pattern, text)) ||
+    test(c.credentials, text)
+  );
+}
+
+/** A misspelt "onedrive" ("onedirve", "oneddrive"): close enough to be read as OneDrive. */
+function looksLikeOneDrive(word: string): boolean {
+  const w = word.replace(/[^a-z]/g, '');
+  return w.length >= 6 && w.length <= 10 && w.startsWith('o') && distance(w, 'onedrive') <= 2;
+}
+
 /** Classifies a typed message. */
-export function classifyMessage(raw: string): MessageIntent {
-  const text = normaliseText(raw).toLowerCase();
+export function classifyMessage(raw: string, locale?: string): MessageIntent {
+  const c = compiled(locale);
+  const text = matchable(raw);
   const bare = text.replace(/[.!?]+$/, '').trim();
-  for (const { command, patterns } of COMMANDS) if (patterns.test(bare)) return { kind: 'command', command };
-  if (describesSignInProblem(text)) return { kind: 'problem' };
-  if (/^(hi|hello|hey|hiya|good (morning|afternoon|evening)|hallo|yo|greetings)\b/.test(bare) && bare.length < 40) return { kind: 'greeting' };
+  const command = c.commands.get(bare);
+  if (command) return { kind: 'command', command };
+  if (/^use this channel for tickets$/.test(bare)) return { kind: 'command', command: 'use this channel for tickets' };
+  if (/^lookup\b/.test(bare)) return { kind: 'command', command: 'lookup' };
+  if (describesSignInProblem(text, locale)) return { kind: 'problem' };
+  if (test(c.greetings, bare) && bare.length < 40) return { kind: 'greeting' };
   if (bare.length >= 3 && bare.split(' ').length <= 3) {
     const suggestion = closestCommand(bare);
     if (suggestion) return { kind: 'unclear', suggestion };
   }
   return bare.length === 0 ? { kind: 'unclear' } : { kind: 'other' };
-}
-
-/** True when the text is about OneDrive or signing in, or carries one of the codes (contract §2). */
-export function describesSignInProblem(text: string): boolean {
-  const t = text.toLowerCase();
-  return (
-    /one ?drive/.test(t) ||
-    mentionsAnyOneDriveCode(t) ||
-    /\bsign(ing|ed)?[ -]?(in|on)\b|\blog(ging|ged)?[ -]?(in|on)\b|\bsignin\b|\blogin\b/.test(t) ||
-    /\bcredentials?\b|\b0x8004/.test(t)
-  );
-}
-
-/** Reads the facts an employee volunteers in free text. */
-export function extractFacts(raw: string): ParsedFacts {
-  const text = normaliseText(raw).toLowerCase();
-  const answers: Answers = {};
-  const code = findOneDriveCode(text);
-  if (code) answers['error-code'] = code;
-
-  if (/problem connecting|trouble connecting|check your (internet|connection)|can'?t connect|cannot connect|couldn'?t connect/.test(text)) {
-    answers['error-message'] = 'connection';
-  } else if (/something went wrong|credentials? (are |is )?(invalid|incorrect|wrong)|invalid credentials|keeps? asking|asks? me to sign in (again|repeatedly)|prompt(s|ing)? (me )?(again|repeatedly)/.test(text)) {
-    answers['error-message'] = 'credentials';
-  }
-
-  const mentionsChange = /\b(change|changed|reset|new|updated)\b[^.]{0,30}\bpassword\b|\bpassword\b[^.]{0,30}\b(changed|reset|change|updated)\b/.test(text);
-  const deniesChange = new RegExp(`\\b${NEGATION}\\b[^.]{0,25}\\b(change|changed|reset)\\b`).test(text);
-  if (mentionsChange) answers['password-changed'] = deniesChange ? 'no' : 'yes';
-
-  if (/\bvpn\b|globalprotect|anyconnect|forticlient|zscaler private access/.test(text)) answers.network = 'vpn';
-  else if (/\b(at|from|working from) home\b|home (wi-?fi|network)|hotel|coffee shop|public wi-?fi/.test(text)) answers.network = 'home';
-  else if (/\b(in|at) the office\b|office network|corporate network/.test(text)) answers.network = 'office';
-
-  if (/\b(my own|personal|private|home) (pc|laptop|computer|device|mac)\b/.test(text)) answers['device-type'] = 'personal';
-  else if (/\b(company|work|corporate|managed) (pc|laptop|computer|device)\b/.test(text)) answers['device-type'] = 'company';
-
-  const onlyMe = /\b(only me|just me|nobody else|no one else|everyone else is (fine|ok)|others are (fine|ok))\b/.test(text);
-  const othersDenied = new RegExp(`\\b(colleagues?|co-?workers|others?|team)\\b[^.]{0,20}\\b${NEGATION}\\b`).test(text);
-  if (onlyMe || othersDenied) answers['others-affected'] = 'no';
-  else if (/\b(colleagues?|co-?workers|everyone|everybody|whole (team|office|department)|others? (too|as well|also)|other people|my team)\b/.test(text)) answers['others-affected'] = 'yes';
-
-  if (/\b(web|browser|office\.com|online)\b[^.]{0,30}\b(works?|fine|ok|opens?)\b/.test(text) && !/\b(web|browser)\b[^.]{0,30}\b(doesn'?t|does not|fails?|not working)\b/.test(text)) {
-    answers['web-works'] = 'yes';
-  }
-
-  if (new RegExp(`\\b(outlook|teams)\\b[^.,]{0,25}(\\b${NEGATION}\\s+(work|sign|connect|open|load)|\\bfails?\\b|\\bbroken\\b)`).test(text)) answers['other-apps'] = 'no';
-  else if (/\b(outlook|teams)\b[^.]{0,40}\b(works?|fine|ok)\b/.test(text)) answers['other-apps'] = 'yes';
-
-  const proxy = /\bproxy\b/.test(text);
-  return { answers, proxy };
 }
 
 /** Edit distance counting a swap of neighbours as one edit ("hlep" is one edit from "help"). */
@@ -126,10 +329,13 @@ function distance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/** The employee commands a typo is compared with (their ids, which are also what the help card tells them to type). */
+const SUGGESTED_COMMANDS: readonly Command[] = ['start over', 'help', 'my tickets', 'tickets'];
+
 /** The command a typo most likely meant ("hlep" → "help"), if any is close. */
 export function closestCommand(text: string): Command | undefined {
   let best: { command: Command; d: number } | undefined;
-  for (const command of COMMAND_WORDS) {
+  for (const command of SUGGESTED_COMMANDS) {
     const d = distance(text, command);
     const limit = command.length <= 4 ? 1 : 2;
     if (d <= limit && (!best || d < best.d)) best = { command, d };

@@ -105,3 +105,30 @@ describe('content loader', () => {
     assert.equal(base.forLocale(undefined).locale, 'en');
   });
 });
+
+describe('content loader: phrases', () => {
+  const made: string[] = [];
+  after(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
+  const broken = (): string => {
+    const root = copyOfContent();
+    made.push(join(root, '..'));
+    return root;
+  };
+
+  it('when a phrase is written with capitals or an apostrophe, then loading stops naming the list and the entry', () => {
+    const root = broken();
+    edit(root, 'en/phrases.yaml', (t) => t.replace('  - onedirve\n', '  - OneDirve\n'));
+    assertContentError(root, /en\/phrases\.yaml: oneDrive\[\d+\]: must be lower case/);
+    const other = broken();
+    edit(other, 'en/phrases.yaml', (t) => t.replace('  - doesnt\n', "  - doesn't\n"));
+    assertContentError(other, /en\/phrases\.yaml: negations\[\d+\]: must not contain apostrophes/);
+  });
+
+  it('when a mention names an answer its question does not have, then loading stops naming it', () => {
+    const root = broken();
+    edit(root, 'en/phrases.yaml', (t) => t.replace('    answer: vpn\n', '    answer: tunnel\n'));
+    assertContentError(root, /en\/phrases\.yaml: mentions\[0\]\.answer: "tunnel" is not an answer id of network/);
+  });
+});

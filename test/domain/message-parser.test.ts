@@ -168,7 +168,7 @@ describe('message parser', () => {
     });
 
     it('when the message says nothing useful, then no answer is invented', () => {
-      assert.deepEqual(extractFacts('OneDrive is broken'), { answers: {}, proxy: false });
+      assert.deepEqual(extractFacts('OneDrive is broken'), { answers: {}, proxy: false, mac: false, mfa: false, aadstsCodes: [], hedged: [], contradicted: [] });
     });
   });
 
@@ -218,9 +218,10 @@ describe('message parser', () => {
       }
     });
 
-    it('when the bot is mentioned with "use this channel for tickets", then it is that command', () => {
+    it('when the bot is mentioned with exactly "use this channel for tickets", then it is that command; a sentence merely containing it is not', () => {
       assert.deepEqual(classifyMessage('<at>Helpdesk</at> use this channel for tickets'), { kind: 'command', command: 'use this channel for tickets' });
-      assert.deepEqual(classifyMessage('<at>Helpdesk</at>&nbsp;please use this channel for tickets'), { kind: 'command', command: 'use this channel for tickets' });
+      assert.notDeepEqual(classifyMessage('<at>Helpdesk</at>&nbsp;please use this channel for tickets'), { kind: 'command', command: 'use this channel for tickets' });
+      assert.notDeepEqual(classifyMessage("please don't use this channel for tickets"), { kind: 'command', command: 'use this channel for tickets' });
     });
 
     it('when the message is empty or only a mention, then it is unclear without a suggestion', () => {
