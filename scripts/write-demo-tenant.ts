@@ -1,5 +1,6 @@
 /**
- * Writes the shipped demo tenant, with timestamps relative to now, as pretty JSON:
+ * Writes the shipped demo tenant (src/graph/demo-tenant/demo-tenant.json, built with timestamps
+ * relative to now) as pretty Graph-shaped JSON:
  * a starting point for admins' own DEMO_TENANT_FILE.
  *
  *   npx tsx scripts/write-demo-tenant.ts [out.json]   (default ./data/demo-tenant.json)

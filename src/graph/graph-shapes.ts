@@ -1,5 +1,5 @@
 /**
- * Small helpers shared by the per-user Graph reads (graph-directory.ts) and the tenant-wide
+ * Small helpers shared by the per-user Graph reads (per-user-read.ts) and the tenant-wide
  * sign-in feed (tenant-signin-feed.ts): the two sign-in streams, OData literals and the
  * shapes of Graph collection pages.
  */
@@ -51,3 +51,8 @@ export function relativeBetaUrl(baseUrl: string, link: string): string | undefin
   const prefix = `${baseUrl}/beta/`;
   return link.startsWith(prefix) ? `/${link.slice(prefix.length)}` : undefined;
 }
+
+/** `EvidenceSnapshot.source` of evidence read from Graph. */
+export const GRAPH_SOURCE = 'Microsoft Graph';
+/** One hour in ms. */
+export const HOUR_MS = 3_600_000;

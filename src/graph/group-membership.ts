@@ -10,7 +10,7 @@
  * cached for a short while so a burst does not hammer Graph, and logged once per run of failures.
  */
 import type { TokenCredential } from '@azure/identity';
-import { graphError, redact } from './graph-http';
+import { graphError, redact } from './graph-failures';
 
 /** The logger subset used (pino fits). Ids of groups are logged; tokens and bodies never. */
 export interface MembershipLogger {

@@ -22,18 +22,22 @@
  * Coverage is what keeps "no OneDrive attempts" honest: a stream's read is complete from
  * `coveredFrom` up to the moment it started, so a user with no event there truly had none.
  * Evidence served from the feed uses exactly that window (`window.from` = coverage start), and
- * GraphDirectory adds a gap when it is shorter than the configured window.
+ * the directory (feed-read.ts) adds a gap when it is shorter than the configured window.
  *
  * The feed keeps only the fields the diagnosis uses (no IP addresses, and only the
  * Conditional Access policies that did apply), bounded by `maxEvents`, and logs only counts.
  */
-import { OFFICE_APP_IDS, ONEDRIVE_APP_IDS } from '../domain/apps';
-import type { AppliedConditionalAccessPolicy, LookupFailure, SignInEvent } from '../domain/directory';
-import { GraphLookupError, graphError, raceAbort, type BatchItem, type GraphHttp, type GraphLogger, type GraphResponse, type RequestContext } from './graph-http';
-import { EVENT_TYPE, STREAMS, nextLinkOf, normaliseSignIn, odataString, relativeBetaUrl, valueOf, type SignInStream } from './graph-shapes';
+import type { LookupFailure, SignInEvent } from '../domain/directory';
+import { GraphLookupError, graphError } from './graph-failures';
+import type { GraphHttp } from './graph-http';
+import { raceAbort, type GraphLogger, type GraphResponse, type RequestContext } from './graph-request';
+import { HOUR_MS, STREAMS, type SignInStream } from './graph-shapes';
 import { abortableSleep, type SlidingWindowLimiter } from './rate-limiter';
+import { DEFAULT_FEED_APP_IDS, FeedPages, absorb, appFilter, type Chain } from './tenant-feed-pages';
+import { applyBackfill, backfillChains, boundWindow, eventsFor, indexByUser, streamsAfterTop, type FeedSnapshot, type FeedState } from './tenant-feed-window';
 
-const HOUR = 3_600_000;
+export type { FeedSnapshot } from './tenant-feed-window';
+
 const SOURCE = 'Microsoft Graph tenant sign-in feed';
 
 export interface TenantFeedOptions {
@@ -81,54 +85,12 @@ export interface FeedDeps {
   failureFor: (response: GraphResponse) => LookupFailure;
 }
 
-/** What one refresh left for lookups to read. */
-export interface FeedSnapshot {
-  /** Clock time (ms) the read started: events up to here are in. */
-  readonly takenAt: number;
-  /** Clock time (ms) from which both streams were read completely up to `takenAt`. */
-  readonly coveredFrom: number;
-  /** Start of the window the feed aims at (`takenAt − windowHours`). */
-  readonly windowFrom: number;
-  /** Coverage reaches the window start: absence from the snapshot means no sign-ins in the window. */
-  readonly complete: boolean;
-  /** Date.now() when the read started (for ageing; independent of the injectable clock). */
-  readonly startedMono: number;
-  readonly eventCount: number;
-}
-
 /**
  * The feed could not serve this lookup (Graph refused its query, or the coverage is too short):
  * GraphDirectory reads the user's sign-ins directly instead.
  */
 export class FeedNotUsableError extends Error {
   override readonly name = 'FeedNotUsableError';
-}
-
-interface StreamState {
-  /** Read completely from here (clock ms) up to the state's takenAt. */
-  coveredFrom: number;
-  /** The `ge` bound of the page chain still being followed. */
-  bound: number;
-  /** The chain's next page, when more remain. */
-  next?: string;
-  /** Oldest event time seen on the chain. */
-  oldest?: number;
-}
-
-interface FeedState extends FeedSnapshot {
-  rebuiltMono: number;
-  rebuildNext: boolean;
-  streams: Record<SignInStream, StreamState>;
-  events: Map<string, SignInEvent>;
-  byUser: Map<string, SignInEvent[]>;
-}
-
-interface Chain {
-  next?: string;
-  oldest?: number;
-  pages: number;
-  /** A page failed: the chain cannot be followed further. */
-  broken: boolean;
 }
 
 export class TenantSignInFeed {
@@ -139,8 +101,6 @@ export class TenantSignInFeed {
   readonly stats = { refreshes: 0, rebuilds: 0, pages: 0, failures: 0, servedStale: 0 };
 
   private readonly minRefreshIntervalMs: number;
-  private readonly pageSize: number;
-  private readonly maxPages: number;
   private readonly morePagesWaitMs: number;
   private readonly rebuildMs: number;
   private readonly overlapMs: number;
@@ -149,7 +109,7 @@ export class TenantSignInFeed {
   private readonly staleFallbackMs: number;
   private readonly refreshBudgetMs: number;
   private readonly unsupportedRetryMs: number;
-  private readonly appFilter: string;
+  private readonly pages: FeedPages;
 
   private state?: FeedState;
   private refreshing?: Promise<FeedState>;
@@ -162,22 +122,26 @@ export class TenantSignInFeed {
     private readonly deps: FeedDeps,
     options: TenantFeedOptions = {},
   ) {
-    this.windowMs = (options.windowHours ?? deps.windowHours) * HOUR;
+    this.windowMs = (options.windowHours ?? deps.windowHours) * HOUR_MS;
     this.maxAgeMs = options.maxAgeMs ?? 10_000;
     this.minRefreshIntervalMs = options.minRefreshIntervalMs ?? 5_000;
-    this.pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 1000));
-    this.maxPages = Math.max(1, options.maxPagesPerRefresh ?? 5);
     this.morePagesWaitMs = options.morePagesWaitMs ?? 1_000;
     this.rebuildMs = options.rebuildMs ?? 600_000;
     this.overlapMs = options.overlapMs ?? 300_000;
     this.maxEvents = Math.max(1, options.maxEvents ?? 50_000);
-    this.minCoverageMs = options.minCoverageMs ?? HOUR;
+    this.minCoverageMs = options.minCoverageMs ?? HOUR_MS;
     this.staleFallbackMs = options.staleFallbackMs ?? 120_000;
     this.refreshBudgetMs = options.refreshBudgetMs ?? Math.max(500, deps.timeBudgetMs - 1_500);
-    this.unsupportedRetryMs = options.unsupportedRetryMs ?? HOUR;
-    const appIds = options.appIds ?? [...ONEDRIVE_APP_IDS, ...OFFICE_APP_IDS];
-    if (appIds.length === 0) throw new RangeError('the tenant feed needs at least one app id');
-    this.appFilter = `(${appIds.map((id) => `appId eq ${odataString(id)}`).join(' or ')})`;
+    this.unsupportedRetryMs = options.unsupportedRetryMs ?? HOUR_MS;
+    this.pages = new FeedPages({
+      http: deps.http,
+      limiter: deps.limiter,
+      baseUrl: deps.baseUrl,
+      pageSize: Math.min(1000, Math.max(1, options.pageSize ?? 1000)),
+      maxPages: Math.max(1, options.maxPagesPerRefresh ?? 5),
+      appIds: options.appIds ?? DEFAULT_FEED_APP_IDS,
+      stats: this.stats,
+    });
   }
 
   /** False for a while after Graph refused the feed's query: lookups read per user meanwhile. */
@@ -233,14 +197,12 @@ export class TenantSignInFeed {
 
   /** One user's sign-ins from a snapshot: inside its coverage, not after `now` (+1 min of clock skew), newest first. */
   eventsFor(snapshot: FeedSnapshot, userId: string, now: Date): SignInEvent[] {
-    const state = snapshot as FeedState;
-    const latest = now.getTime() + 60_000;
-    return (state.byUser.get(userId.toLowerCase()) ?? [])
-      .filter((e) => {
-        const t = Date.parse(e.createdDateTime);
-        return t >= state.coveredFrom && t <= latest;
-      })
-      .map((e) => ({ ...e }));
+    return eventsFor(snapshot, userId, now);
+  }
+
+  /** The filter the feed sends (for the permission check script). */
+  static filterFor(appIds: readonly string[] = DEFAULT_FEED_APP_IDS): string {
+    return `${appFilter(appIds)} and signInEventTypes/any(t: t eq 'nonInteractiveUser')`;
   }
 
   // -------------------------------------------------------------------------
@@ -270,82 +232,6 @@ export class TenantSignInFeed {
     }
   }
 
-  private firstPageUrl(stream: SignInStream, from: number): string {
-    const filter = `createdDateTime ge ${new Date(from).toISOString()} and ${this.appFilter} and signInEventTypes/any(t: t eq '${EVENT_TYPE[stream]}')`;
-    return `/auditLogs/signIns?$filter=${encodeURIComponent(filter)}&$top=${this.pageSize}`;
-  }
-
-  /** The filter the feed sends (for the permission check script). */
-  static filterFor(appIds: readonly string[] = [...ONEDRIVE_APP_IDS, ...OFFICE_APP_IDS]): string {
-    return `(${appIds.map((id) => `appId eq ${odataString(id)}`).join(' or ')}) and signInEventTypes/any(t: t eq 'nonInteractiveUser')`;
-  }
-
-  /** Reads one page of each requested stream: one batch for batch-relative links, plain GETs otherwise. */
-  private async fetch(ctx: RequestContext, requests: Array<{ stream: SignInStream; url: string }>): Promise<Map<SignInStream, GraphResponse>> {
-    const items: BatchItem[] = [];
-    const direct: Array<{ stream: SignInStream; url: string }> = [];
-    for (const r of requests) {
-      const relative = r.url.startsWith('/') ? r.url : relativeBetaUrl(this.deps.baseUrl, r.url);
-      if (relative) items.push({ id: r.stream, url: relative, reports: true });
-      else direct.push(r);
-    }
-    const out = new Map<SignInStream, GraphResponse>();
-    if (items.length > 0) for (const [id, res] of await this.deps.http.batch(ctx, 'beta', items)) out.set(id as SignInStream, res);
-    for (const d of direct) out.set(d.stream, await this.deps.http.get(ctx, d.url, { reports: true }));
-    this.stats.pages += requests.length;
-    return out;
-  }
-
-  /** Adds a page's events; returns the chain moved on by one page. */
-  private absorb(events: Map<string, SignInEvent>, stream: SignInStream, body: unknown, chain: Chain, stats: { added: number }): Chain {
-    let oldest = chain.oldest;
-    for (const raw of valueOf<SignInEvent>(body)) {
-      if (!raw?.id || !raw.createdDateTime) continue;
-      const t = Date.parse(raw.createdDateTime);
-      if (!Number.isFinite(t)) continue;
-      if (oldest === undefined || t < oldest) oldest = t;
-      if (!events.has(raw.id)) stats.added += 1;
-      events.set(raw.id, trim(normaliseSignIn(raw, stream)));
-    }
-    return { next: nextLinkOf(body), oldest, pages: chain.pages + 1, broken: false };
-  }
-
-  /** Whether a further page of `count` streams can start within `maxWaitMs` and the budget. */
-  private slotsWithin(ctx: RequestContext, count: number, maxWaitMs: number): boolean {
-    const limiter = this.deps.limiter;
-    const n = Math.min(count, limiter.maxRequests);
-    const wait = limiter.waitTimeMs(n);
-    return wait <= maxWaitMs && Date.now() + wait + 200 < ctx.deadline && !ctx.signal.aborted;
-  }
-
-  /** Follows chains one page per stream at a time while `allowed` says so. Stops quietly on throttling. */
-  private async follow(
-    ctx: RequestContext,
-    events: Map<string, SignInEvent>,
-    chains: Map<SignInStream, Chain>,
-    pagesRead: Record<SignInStream, number>,
-    maxWaitMs: number,
-    stats: { added: number },
-  ): Promise<void> {
-    for (;;) {
-      const want = [...chains].filter(([s, c]) => c.next && !c.broken && pagesRead[s] < this.maxPages).map(([s]) => s);
-      if (want.length === 0 || !this.slotsWithin(ctx, want.length, maxWaitMs)) return;
-      let results: Map<SignInStream, GraphResponse>;
-      try {
-        results = await this.fetch(ctx, want.map((s) => ({ stream: s, url: chains.get(s)!.next! })));
-      } catch (error) {
-        if (error instanceof GraphLookupError) return; // no slot in time, or the budget ran out: keep what we have
-        throw error;
-      }
-      for (const s of want) {
-        const res = results.get(s);
-        pagesRead[s] += 1;
-        if (res?.status === 200) chains.set(s, this.absorb(events, s, res.body, chains.get(s)!, stats));
-        else chains.set(s, { ...chains.get(s)!, next: undefined, broken: true });
-      }
-    }
-  }
-
   private async refresh(): Promise<FeedState> {
     const started = Date.now();
     const takenAt = this.deps.clock().getTime();
@@ -360,7 +246,7 @@ export class TenantSignInFeed {
       const pagesRead: Record<SignInStream, number> = { interactive: 0, nonInteractive: 0 };
 
       // 1. The top: the newest page of both streams, in one batch. Everyone waiting needs it.
-      const first = await this.fetch(ctx, STREAMS.map((s) => ({ stream: s, url: this.firstPageUrl(s, topFrom) })));
+      const first = await this.pages.read(ctx, STREAMS.map((s) => ({ stream: s, url: this.pages.firstPageUrl(s, topFrom) })));
       const top = new Map<SignInStream, Chain>();
       for (const s of STREAMS) {
         const res = first.get(s) ?? { status: 502, headers: {}, body: undefined };
@@ -375,66 +261,22 @@ export class TenantSignInFeed {
         }
         if (res.status !== 200) throw new GraphLookupError(this.deps.failureFor(res));
         pagesRead[s] = 1;
-        top.set(s, this.absorb(events, s, res.body, { pages: 0, broken: false }, stats));
+        top.set(s, absorb(events, s, res.body, { pages: 0, broken: false }, stats));
       }
       // 2. Further top pages, waiting a little for slots (a rebuild wants the whole window).
-      await this.follow(ctx, events, top, pagesRead, this.morePagesWaitMs, stats);
+      await this.pages.follow(ctx, events, top, pagesRead, this.morePagesWaitMs, stats);
 
       // 3. Where each stream now stands.
-      const streams = {} as Record<SignInStream, StreamState>;
-      let rebuildNext = false;
-      for (const s of STREAMS) {
-        const t = top.get(s)!;
-        const topComplete = !t.next && !t.broken;
-        if (!rebuild && topComplete) {
-          streams[s] = { ...prev!.streams[s] }; // contiguous with what the previous refresh read
-        } else {
-          // A new chain from the top. (An incremental read that did not finish leaves a hole
-          // below it: only its own pages count, and the next refresh reads the window again.)
-          if (!rebuild) rebuildNext = true;
-          streams[s] = {
-            bound: topFrom,
-            next: t.broken ? undefined : t.next,
-            oldest: t.oldest,
-            coveredFrom: topComplete ? topFrom : t.oldest !== undefined ? t.oldest + 1 : takenAt,
-          };
-        }
-      }
+      const { streams, rebuildNext } = streamsAfterTop(top, { rebuild, topFrom, takenAt, previous: prev?.streams });
 
       // 4. Backfill older pages of unfinished chains, with slots that are free right now.
-      const chains = new Map<SignInStream, Chain>(STREAMS.map((s) => [s, { next: streams[s].next, oldest: streams[s].oldest, pages: 0, broken: false }]));
-      await this.follow(ctx, events, chains, pagesRead, 0, stats);
-      for (const s of STREAMS) {
-        const c = chains.get(s)!;
-        if (c.pages === 0) continue;
-        streams[s].oldest = c.oldest;
-        streams[s].next = c.broken ? undefined : c.next;
-        if (!c.broken) streams[s].coveredFrom = c.next ? (c.oldest !== undefined ? c.oldest + 1 : streams[s].coveredFrom) : streams[s].bound;
-      }
+      const chains = backfillChains(streams);
+      await this.pages.follow(ctx, events, chains, pagesRead, 0, stats);
+      applyBackfill(streams, chains);
 
       // 5. Keep the window and the memory bound.
-      for (const s of STREAMS) streams[s].coveredFrom = Math.max(streams[s].coveredFrom, windowFrom);
-      for (const [id, e] of events) if (Date.parse(e.createdDateTime) < windowFrom) events.delete(id);
-      if (events.size > this.maxEvents) {
-        const byAge = [...events.values()].sort((a, b) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime));
-        const cutoff = Date.parse(byAge[this.maxEvents]!.createdDateTime);
-        for (const e of byAge.slice(this.maxEvents)) events.delete(e.id);
-        for (const s of STREAMS) {
-          streams[s].coveredFrom = Math.max(streams[s].coveredFrom, cutoff + 1);
-          streams[s].next = undefined; // no room for older pages
-        }
-      }
-      const coveredFrom = Math.max(...STREAMS.map((s) => streams[s].coveredFrom));
-
-      const byUser = new Map<string, SignInEvent[]>();
-      for (const e of events.values()) {
-        if (!e.userId) continue;
-        const key = e.userId.toLowerCase();
-        const list = byUser.get(key);
-        if (list) list.push(e);
-        else byUser.set(key, [e]);
-      }
-      for (const list of byUser.values()) list.sort((a, b) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime));
+      const coveredFrom = boundWindow(events, streams, windowFrom, this.maxEvents);
+      const byUser = indexByUser(events);
 
       const state: FeedState = {
         takenAt,
@@ -460,7 +302,7 @@ export class TenantSignInFeed {
           newEvents: stats.added,
           events: events.size,
           users: byUser.size,
-          coverageHours: Math.round(((takenAt - coveredFrom) / HOUR) * 10) / 10,
+          coverageHours: Math.round(((takenAt - coveredFrom) / HOUR_MS) * 10) / 10,
           complete: state.complete,
           roundTrips: ctx.roundTrips,
           ms: Date.now() - started,
@@ -473,30 +315,3 @@ export class TenantSignInFeed {
     }
   }
 }
-
-/** The fields the diagnosis and the cards use; no IP address, and only policies that applied. */
-function trim(event: SignInEvent): SignInEvent {
-  const out: SignInEvent = { id: event.id, createdDateTime: event.createdDateTime };
-  const keys = [
-    'userId',
-    'userPrincipalName',
-    'appId',
-    'appDisplayName',
-    'clientAppUsed',
-    'resourceDisplayName',
-    'isInteractive',
-    'signInEventTypes',
-    'conditionalAccessStatus',
-    'status',
-    'deviceDetail',
-    'location',
-  ] as const;
-  for (const key of keys) if (event[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = event[key];
-  if (event.appliedConditionalAccessPolicies) {
-    out.appliedConditionalAccessPolicies = event.appliedConditionalAccessPolicies.filter(
-      (p: AppliedConditionalAccessPolicy) => p.result !== 'notApplied' && p.result !== 'notEnabled',
-    );
-  }
-  return out;
-}
-

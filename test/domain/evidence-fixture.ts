@@ -4,7 +4,7 @@
  */
 import type { AppliedConditionalAccessPolicy, EvidenceSnapshot, LicenseDetail } from '../../src/domain/directory';
 import { analyzeEvidence, type EvidenceAnalysis } from '../../src/domain/evidence-analysis';
-import { TenantBuilder, e3Licence, type DeviceSpec, type SignInSpec, type UserSpec } from '../../src/graph/demo-tenant-data';
+import { TenantBuilder, e3Licence, type DeviceSpec, type SignInSpec, type UserSpec } from '../../src/graph/tenant-builder';
 
 /** A fixed clock, so every test reads the same window. */
 export const NOW = new Date('2026-11-20T12:00:00.000Z');

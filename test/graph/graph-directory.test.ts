@@ -5,7 +5,7 @@ import { diagnose } from '../../src/domain/diagnosis';
 import type { LookupResult } from '../../src/domain/directory';
 import { analyzeEvidence } from '../../src/domain/evidence-analysis';
 import { GraphDirectory, POLICY_GAP, type GraphDirectoryOptions } from '../../src/graph/graph-directory';
-import { TenantBuilder, e3Licence, type DemoTenant } from '../../src/graph/demo-tenant-data';
+import { TenantBuilder, e3Licence, type DemoTenant } from '../../src/graph/tenant-builder';
 import { DemoTenantDirectory } from '../../src/graph/demo-tenant-directory';
 import { RateLimitWaitError, SlidingWindowLimiter } from '../../src/graph/rate-limiter';
 import { SCENARIOS, buildScenarioTenant } from '../fixtures/scenario-tenant';

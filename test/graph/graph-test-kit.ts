@@ -9,7 +9,7 @@ import { diagnose } from '../../src/domain/diagnosis';
 import type { EvidenceSnapshot, LookupResult } from '../../src/domain/directory';
 import { analyzeEvidence } from '../../src/domain/evidence-analysis';
 import { GraphDirectory, type GraphDirectoryStats, type TenantFeedOptions } from '../../src/graph/graph-directory';
-import { TenantBuilder, e3Licence, exchangeOnlyLicence, type DemoTenant, type NetworkSpot, type UserSpec } from '../../src/graph/demo-tenant-data';
+import { TenantBuilder, e3Licence, exchangeOnlyLicence, type DemoTenant, type NetworkSpot, type UserSpec } from '../../src/graph/tenant-builder';
 import { DemoTenantDirectory } from '../../src/graph/demo-tenant-directory';
 import { FakeGraphServer } from '../support/fake-graph-server';
 
