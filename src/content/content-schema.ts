@@ -148,6 +148,7 @@ export const phrasesFileSchema = z
         })
         .strict(),
     ),
+    causeHints: z.array(z.object({ cause: z.enum(CAUSE_IDS), phrases: phraseList }).strict()),
   })
   .strict()
   .superRefine((file, ctx) => {

@@ -80,7 +80,7 @@ function readYaml(root: string, path: string): unknown {
 function validate<T extends z.ZodTypeAny>(root: string, path: string, schema: T): z.infer<T> {
   const parsed = schema.safeParse(readYaml(root, path));
   if (!parsed.success) throw new ContentError(describe(relative(join(root, '..'), path), parsed.error));
-  return parsed.data;
+  return parsed.data as z.infer<T>;
 }
 
 function buildPlaybook(root: string, path: string, causeId: CauseId, shared: SharedStepsFile): Playbook {

@@ -1,5 +1,6 @@
 import type { CauseId } from './causes';
-import type { Diagnosis } from './diagnosis';
+import type { Diagnosis, DiagnosisInput } from './diagnosis';
+import type { EvidenceAnalysis } from './evidence-analysis';
 import type { LookupResult } from './directory';
 import type { FixResultValue } from './fix-walkthrough';
 import type { Answers, QuestionId } from './questions';
@@ -29,12 +30,73 @@ export interface CaseFile {
   answers: Answers;
   proxy: boolean;
   asked: QuestionId[];
+  /** Questions whose answers were only read from the employee's words (they weigh less than a card answer). */
+  textFacts?: QuestionId[];
+  /** Causes the employee's wording pointed to ("my account is locked"). */
+  hints?: CauseId[];
+  /** AADSTS codes the employee quoted. */
+  quotedCodes?: number[];
+  /** The employee mentioned multi-factor authentication. */
+  mfaMentioned?: boolean;
+  /** The employee is on a Mac (their words or the sign-in's operating system): fix steps follow it. */
+  platform?: Platform;
   lookup?: LookupResult;
   diagnosis?: Pick<Diagnosis, 'leading' | 'confidence' | 'clear'> & { findings: string[]; alternatives: Array<{ causeId: CauseId; confidence: number }> };
   steps: StepOutcome[];
   transcript: TranscriptLine[];
   /** Ticket opened from this case, if any. */
   ticketId?: string;
+}
+
+/** The desktop the fix steps are for. */
+export type Platform = 'windows' | 'mac';
+
+/** What the message reader took from free text (src/domain/message-parser.ts `ParsedFacts`). */
+export interface TypedFacts {
+  answers: Answers;
+  proxy: boolean;
+  mac: boolean;
+  mfa: boolean;
+  aadstsCodes: number[];
+  contradicted: QuestionId[];
+  causeHints: CauseId[];
+  codeFromWording: boolean;
+}
+
+/**
+ * Merges facts read from free text into the case. A card answer is never overwritten; a text
+ * fact that a later message contradicts is dropped, so the bot asks instead.
+ */
+export function applyTypedFacts(file: CaseFile, facts: TypedFacts): void {
+  const fromText = new Set(file.textFacts ?? []);
+  for (const [question, answer] of Object.entries(facts.answers) as Array<[QuestionId, string]>) {
+    const current = file.answers[question];
+    if (current === undefined) {
+      file.answers[question] = answer;
+      if (question !== 'error-code' || facts.codeFromWording) fromText.add(question);
+    } else if (current !== answer && fromText.has(question)) {
+      delete file.answers[question];
+      fromText.delete(question);
+    }
+  }
+  for (const question of facts.contradicted) {
+    if (fromText.has(question)) {
+      delete file.answers[question];
+      fromText.delete(question);
+    }
+  }
+  file.textFacts = [...fromText];
+  file.proxy = file.proxy || facts.proxy;
+  file.mfaMentioned = file.mfaMentioned || facts.mfa || undefined;
+  if (facts.mac) file.platform = 'mac';
+  if (facts.causeHints.length) file.hints = [...new Set([...(file.hints ?? []), ...facts.causeHints])];
+  if (facts.aadstsCodes.length) file.quotedCodes = [...new Set([...(file.quotedCodes ?? []), ...facts.aadstsCodes])].slice(0, 10);
+}
+
+/** Records an answer given on a card: it replaces anything read from text. */
+export function recordAnswer(file: CaseFile, question: QuestionId, answer: string): void {
+  file.answers[question] = answer;
+  if (file.textFacts) file.textFacts = file.textFacts.filter((q) => q !== question);
 }
 
 /** Transcript lines kept per case; older ones are dropped first. */
@@ -51,4 +113,9 @@ export function recordLine(file: CaseFile, from: TranscriptLine['from'], text: s
   const clean = text.length > MAX_LINE_LENGTH ? `${text.slice(0, MAX_LINE_LENGTH)}…` : text;
   file.transcript.push({ at: now.toISOString(), from, text: clean });
   if (file.transcript.length > MAX_TRANSCRIPT_LINES) file.transcript.splice(0, file.transcript.length - MAX_TRANSCRIPT_LINES);
+}
+
+/** What the diagnosis weighs for this case: the answers and what was read from the employee's words, with the evidence when there is some. */
+export function diagnosisInputOf(file: CaseFile, evidence?: EvidenceAnalysis): DiagnosisInput {
+  return { answers: file.answers, proxy: file.proxy, evidence, textFacts: file.textFacts, hints: file.hints, quotedCodes: file.quotedCodes, mfaMentioned: file.mfaMentioned };
 }

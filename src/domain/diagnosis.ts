@@ -1,11 +1,17 @@
 import { ACCOUNT_WIDE_CAUSES, AUTH_CAUSES, CAUSE_IDS, NETWORK_CAUSES, type CauseId } from './causes';
 import { describeCode, ENTRA_CODES } from './entra-codes';
 import type { EvidenceAnalysis } from './evidence-analysis';
-import { CODE_CAUSES, type OneDriveCode } from './onedrive-codes';
-import type { Answers } from './questions';
+import { codeCause, type OneDriveCode } from './onedrive-codes';
+import type { Answers, QuestionId } from './questions';
 
-/** Where a finding came from. */
-export type FindingSource = 'sign-in-log' | 'directory' | 'answer' | 'error-code';
+/**
+ * Where a finding came from. `text` is a fact read from the employee's own words, which weighs
+ * half of the same fact given as an answer to a question.
+ */
+export type FindingSource = 'sign-in-log' | 'directory' | 'answer' | 'error-code' | 'text';
+
+/** Sources that count as evidence from Microsoft Entra (the sign-in logs and the directory). */
+const EVIDENCE_SOURCES: readonly FindingSource[] = ['sign-in-log', 'directory'];
 
 /** One reason for or against a cause, in plain words. */
 export interface Finding {
@@ -32,6 +38,10 @@ export interface Diagnosis {
   clear: boolean;
   confidence: number;
   ranked: RankedCause[];
+  /** True when the sign-in logs or the directory support the leading cause. Only then may confidence be high. */
+  evidenceBacked: boolean;
+  /** A second cause that is nearly as likely as the leader, when there is one: both are shown and the question that separates them is asked. */
+  runnerUp?: CauseId;
 }
 
 /** What the diagnosis weighs. */
@@ -41,6 +51,14 @@ export interface DiagnosisInput {
   proxy?: boolean;
   /** The directory evidence, when the lookup worked. */
   evidence?: EvidenceAnalysis;
+  /** Questions whose answers were only read from the employee's words, not answered on a card. */
+  textFacts?: readonly QuestionId[];
+  /** Causes the employee's wording pointed to. */
+  hints?: readonly CauseId[];
+  /** AADSTS codes the employee quoted. */
+  quotedCodes?: readonly number[];
+  /** The employee mentioned multi-factor authentication. */
+  mfaMentioned?: boolean;
 }
 
 /** Score a leader needs to be named at all; below it the diagnosis is `unknown`. */
@@ -51,8 +69,13 @@ export const CLEAR_MARGIN = 2;
 /** The baseline `unknown` competes with when confidences are computed. */
 const UNKNOWN_BASELINE = 1.5;
 
-/** Small priors: how often each cause is the answer before any evidence (stale credentials is the usual one). */
+/**
+ * Small priors: how often each cause is the answer before any evidence (stale credentials is the
+ * usual one). They only break near ties; they are never shown as a reason.
+ */
 const PRIORS: Partial<Record<CauseId, number>> = { 'stale-credentials': 0.5 };
+/** Highest confidence shown when nothing from Entra supports the leader (words alone are never "high"). */
+export const MAX_CONFIDENCE_WITHOUT_EVIDENCE = 70;
 
 const fmtDate = (d: Date): string => d.toISOString().slice(0, 10);
 
@@ -148,14 +171,36 @@ function readEvidence(ev: EvidenceAnalysis, answers: Answers, f: FindingList): v
   }
 }
 
-function readAnswers(input: DiagnosisInput, f: FindingList): void {
+/** Findings about one answer: halved and marked `text` when the answer was only read from the employee's words. */
+function forAnswer(f: FindingList, input: DiagnosisInput, question: QuestionId): FindingList {
+  if (!input.textFacts?.includes(question)) return f;
+  const scaled = new FindingList();
+  scaled.add = (causeId, weight, text) => f.add(causeId, weight / 2, text, 'text');
+  scaled.each = (causes, weight, text) => {
+    for (const c of causes) scaled.add(c, weight, text, 'text');
+  };
+  return scaled;
+}
+
+function readAnswers(input: DiagnosisInput, all: FindingList): void {
   const a = input.answers;
+  let f = forAnswer(all, input, 'error-code');
   const code = a['error-code'] as OneDriveCode | 'other' | undefined;
   if (code && code !== 'other') {
-    const named = CODE_CAUSES[code as OneDriveCode];
+    const named = codeCause(code);
     if (named) f.add(named, 6, `The OneDrive window shows ${code}, which means this directly.`, 'error-code');
+    if (code === '0x8004de40' || code === '0x8004de88') {
+      f.each(NETWORK_CAUSES, 1, `Microsoft lists ${code} as OneDrive having trouble connecting to the cloud.`, 'error-code');
+    }
+    if (code === '0x8004deef') {
+      f.add('license-missing', 4, '0x8004deef usually means the account cannot use OneDrive, most often because no licence is assigned.', 'error-code');
+      f.add('stale-credentials', 2.5, '0x8004deef can also mean the saved sign-in details do not match the account.', 'error-code');
+    }
+    if (code === '0x8004de85' || code === '0x8004de8a') {
+      f.add('license-missing', 1, `${code} can also appear when the account has no OneDrive licence.`, 'error-code');
+    }
     if (code === 'caa50021') {
-      f.add('device-trust-broken', 3, 'CAA50021 comes from the Windows sign-in broker, which leans on the device being joined to Entra.', 'error-code');
+      f.add('device-trust-broken', 3, 'CAA50021 comes from the Windows sign-in broker, which relies on the device being joined to Entra; a blocked or broken broker gives the same error.', 'error-code');
       f.add('conditional-access-block', 1, 'CAA50021 can also follow a Conditional Access refusal.', 'error-code');
       f.add('device-not-compliant', 1, 'CAA50021 can also follow a device compliance refusal.', 'error-code');
     }
@@ -163,14 +208,17 @@ function readAnswers(input: DiagnosisInput, f: FindingList): void {
       if (input.evidence?.licence === 'present') f.add('license-missing', -2, 'Your licences do include OneDrive, so a tenant setting may block sync instead.', 'directory');
     }
   }
+  f = forAnswer(all, input, 'error-message');
   if (a['error-message'] === 'credentials') {
     f.add('stale-credentials', 1.5, 'The message is about credentials or keeps asking you to sign in.', 'answer');
+    f.add('no-internet', -2, 'The message is about your sign-in, so the connection reaches Microsoft.', 'answer');
     f.each(['mfa-required', 'session-expired', 'password-expired'], 0.5, 'The message asks you to sign in again.', 'answer');
     f.each(NETWORK_CAUSES, -1, 'The message is about credentials, not the connection.', 'answer');
   } else if (a['error-message'] === 'connection') {
     f.each(NETWORK_CAUSES, 1.5, 'The message says OneDrive had a problem connecting.', 'answer');
   }
 
+  f = forAnswer(all, input, 'password-changed');
   const changed = a['password-changed'];
   if (changed === 'yes') {
     if (!input.evidence?.hybrid || input.evidence.passwordChangedRecently) f.add('stale-credentials', 3, 'You changed or reset your password recently.', 'answer');
@@ -181,34 +229,52 @@ function readAnswers(input: DiagnosisInput, f: FindingList): void {
     f.add('stale-credentials', 0.5, 'You may have changed your password recently.', 'answer');
   }
 
+  f = forAnswer(all, input, 'network');
   const network = a.network;
   if (network === 'vpn') f.add('network-blocked', 3, 'You are on a VPN, which often stops or alters sign-in traffic.', 'answer');
   else if (network === 'office' || network === 'home') {
     if (!input.proxy) f.add('network-blocked', -1, 'You are not on a VPN.', 'answer');
     f.add('tls-or-network-stack', 1, 'You are not on a VPN, so the PC itself is the next suspect on the network path.', 'answer');
   }
-  if (input.proxy) f.add('network-blocked', 3, 'You mentioned a proxy; OneDrive cannot sign in through an authenticating proxy.', 'answer');
+  for (const cause of input.hints ?? []) all.add(cause, 2.5, 'The words you used point to this.', 'text');
+  // A message from Microsoft's sign-in service (account locked, a policy, a device check) means the connection got there.
+  if ((input.hints ?? []).some((c) => !NETWORK_CAUSES.includes(c))) all.add('no-internet', -3, 'The message you describe comes from Microsoft sign-in, so the connection reaches Microsoft.', 'text');
+  for (const code of input.quotedCodes ?? []) {
+    const meaning = ENTRA_CODES[code];
+    if (meaning) all.add(meaning.causeId, 2, `You quoted code AADSTS${code}: ${meaning.plain}.`, 'text');
+  }
+  if (input.mfaMentioned) all.add('mfa-required', 1, 'You mentioned a multi-factor prompt.', 'text');
+  if (input.proxy) all.add('network-blocked', 1.5, 'You mentioned a proxy or web filter; OneDrive cannot sign in through an authenticating proxy or TLS inspection.', 'text');
 
+  f = forAnswer(all, input, 'web-works');
   const web = a['web-works'];
+  if (changed === 'yes' && web === 'no' && (!input.evidence || input.evidence.hybrid)) {
+    // Saved credentials are local to the PC: the web would take the new password. Refused everywhere right after a change means it has not arrived yet.
+    f.add('password-sync-delay', 2, 'The web refuses your new password too, so it may not have reached Microsoft 365 yet.', 'answer');
+    f.add('stale-credentials', -1.5, 'Saved sign-in details only affect this PC, but the web refuses you too.', 'answer');
+  }
   if (web === 'yes') {
     f.add('no-internet', -5, 'OneDrive works in the browser, so the internet connection is fine.', 'answer');
     f.each(['network-blocked', 'tls-or-network-stack'], 1, 'The web version works while the desktop app does not, which points to the PC or its network path.', 'answer');
     f.each(ACCOUNT_WIDE_CAUSES, -2, 'OneDrive works in the browser, so the account itself works.', 'answer');
   } else if (web === 'no') {
-    f.add('no-internet', 3, 'OneDrive does not open in the browser either.', 'answer');
+    // A browser that refuses the sign-in (the message is about credentials) is not a missing connection.
+    f.add('no-internet', a['error-message'] === 'credentials' ? 1 : 3, 'OneDrive does not open in the browser either.', 'answer');
     f.each(['network-blocked', 'tls-or-network-stack'], -2, 'The web version fails too, so it is not just the desktop app.', 'answer');
     f.each(ACCOUNT_WIDE_CAUSES, 1, 'The web version fails too, which fits a problem with the account itself.', 'answer');
   }
 
+  f = forAnswer(all, input, 'other-apps');
   const other = a['other-apps'];
   if (other === 'yes') {
     f.add('no-internet', -3, 'Outlook and Teams sign in normally.', 'answer');
     f.each(ACCOUNT_WIDE_CAUSES, -2, 'Outlook and Teams sign in normally, so the account works.', 'answer');
   } else if (other === 'no') {
-    f.add('no-internet', 2, 'Outlook and Teams fail too.', 'answer');
+    f.add('no-internet', a['error-message'] === 'credentials' ? 1 : 2, 'Outlook and Teams fail too.', 'answer');
     f.each(ACCOUNT_WIDE_CAUSES, 1, 'Outlook and Teams fail too.', 'answer');
   }
 
+  f = forAnswer(all, input, 'device-type');
   const device = a['device-type'];
   if (device === 'personal') {
     f.add('device-not-compliant', 2, 'You are on your own PC, which company policies usually do not treat as managed.', 'answer');
@@ -217,10 +283,12 @@ function readAnswers(input: DiagnosisInput, f: FindingList): void {
     f.add('device-trust-broken', 0.5, 'You are on a company PC, which relies on its join to Entra.', 'answer');
   }
 
+  f = forAnswer(all, input, 'others-affected');
   const others = a['others-affected'];
   if (others === 'yes') {
     f.add('conditional-access-block', 1.5, 'Colleagues see it too, which points to a company-wide policy.', 'answer');
-    f.add('network-blocked', 1, 'Colleagues see it too, which can mean a shared network path.', 'answer');
+    f.add('network-blocked', 1, 'Colleagues see it too, which can mean a shared network path (a proxy or TLS inspection).', 'answer');
+    f.add('tls-or-network-stack', -1.5, "Several colleagues at once points away from one PC's own network settings.", 'answer');
     f.add('session-expired', 0.5, 'Colleagues see it too, which can mean a session policy.', 'answer');
   } else if (others === 'no') {
     f.add('stale-credentials', 0.5, 'Only you are affected, which points to your PC or account.', 'answer');
@@ -230,7 +298,6 @@ function readAnswers(input: DiagnosisInput, f: FindingList): void {
 /** Collects every finding for the given facts. */
 export function collectFindings(input: DiagnosisInput): Finding[] {
   const f = new FindingList();
-  for (const [causeId, weight] of Object.entries(PRIORS)) f.add(causeId as CauseId, weight, 'This is the most common cause of this error.', 'answer');
   if (input.evidence) readEvidence(input.evidence, input.answers, f);
   readAnswers(input, f);
   return f.items;
@@ -241,7 +308,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   const findings = collectFindings(input);
   const scored = CAUSE_IDS.filter((c) => c !== 'unknown').map((causeId) => {
     const mine = findings.filter((x) => x.causeId === causeId);
-    return { causeId, score: mine.reduce((s, x) => s + x.weight, 0), findings: mine };
+    return { causeId, score: mine.reduce((s, x) => s + x.weight, PRIORS[causeId] ?? 0), findings: mine };
   });
   scored.sort((a, b) => b.score - a.score);
 
@@ -253,12 +320,20 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   const top = ranked[0]!;
   const second = ranked[1]!;
   if (top.score < MIN_SCORE) {
-    const confidence = Math.round((100 * Math.exp(UNKNOWN_BASELINE)) / mass);
+    const raw = Math.round((100 * Math.exp(UNKNOWN_BASELINE)) / mass);
+    const confidence = input.evidence ? raw : Math.min(raw, MAX_CONFIDENCE_WITHOUT_EVIDENCE);
     ranked.unshift({ causeId: 'unknown', score: UNKNOWN_BASELINE, confidence, findings: unknownFindings });
-    return { leading: 'unknown', clear: false, confidence, ranked };
+    return { leading: 'unknown', clear: false, confidence, ranked, evidenceBacked: false };
   }
-  const clear = top.score >= CLEAR_SCORE && top.score - second.score >= CLEAR_MARGIN;
-  return { leading: top.causeId, clear, confidence: top.confidence, ranked };
+  const supports = top.findings.filter((x) => x.weight > 0);
+  const evidenceBacked = supports.some((x) => EVIDENCE_SOURCES.includes(x.source));
+  // Words alone never settle it: something other than free text must point to the leader.
+  const beyondWords = supports.some((x) => x.source !== 'text');
+  const clear = beyondWords && top.score >= CLEAR_SCORE && top.score - second.score >= CLEAR_MARGIN;
+  const runnerUp = second.score >= MIN_SCORE && top.score - second.score < CLEAR_MARGIN ? second.causeId : undefined;
+  const confidence = evidenceBacked ? top.confidence : Math.min(top.confidence, MAX_CONFIDENCE_WITHOUT_EVIDENCE);
+  if (!evidenceBacked) ranked[0] = { ...top, confidence };
+  return { leading: top.causeId, clear, confidence, ranked, evidenceBacked, runnerUp };
 }
 
 /** Plain words for a confidence. */

@@ -8,6 +8,7 @@ import { knowledge } from '../content/knowledge';
 import type { PhrasesFile } from '../content/content-schema';
 import type { Knowledge } from '../content/load-content';
 import { findOneDriveCode, mentionsAnyOneDriveCode } from './onedrive-codes';
+import type { CauseId } from './causes';
 import type { Answers, QuestionId } from './question-ids';
 
 /** What a typed message asks the bot to do. */
@@ -37,6 +38,10 @@ export interface ParsedFacts {
   hedged: QuestionId[];
   /** Questions the message answered both ways: left for the bot to ask. */
   contradicted: QuestionId[];
+  /** Causes the message's wording points to ("my account is locked"); weak evidence. */
+  causeHints: CauseId[];
+  /** The error code was inferred from Microsoft's wording, not typed as a code. */
+  codeFromWording: boolean;
 }
 
 /** Longest message the bot reads; anything longer is cut, and the employee is told. */
@@ -96,6 +101,7 @@ interface Compiled {
   connection: RegExp;
   credentials: RegExp;
   microsoft: Array<{ code: string; errorMessage: string; pattern: RegExp }>;
+  causeHints: Array<{ cause: CauseId; pattern: RegExp }>;
 }
 
 const compiledByKnowledge = new WeakMap<Knowledge, Compiled>();
@@ -128,6 +134,7 @@ function compiled(locale?: string): Compiled {
     connection: anyOf(p.errorMessages.connection),
     credentials: anyOf(p.errorMessages.credentials),
     microsoft: p.microsoftMessages.map((m) => ({ code: m.code, errorMessage: m.errorMessage, pattern: anyOf(m.phrases) })),
+    causeHints: p.causeHints.map((h) => ({ cause: h.cause, pattern: anyOf(h.phrases) })),
   };
   compiledByKnowledge.set(k, result);
   return result;
@@ -273,7 +280,9 @@ export function extractFacts(raw: string, locale?: string): ParsedFacts {
 
   for (const flag of deniedFlags) flags[flag as keyof typeof flags] = false;
   const aadstsCodes = [...text.matchAll(/(?<![a-z0-9])aadsts\s?-?(\d{5,6})(?![0-9])/g)].map((m) => Number(m[1]));
-  return { answers, ...flags, aadstsCodes: [...new Set(aadstsCodes)], hedged, contradicted };
+  // A hint counts only when it is not denied ("my account is not locked").
+  const causeHints = c.causeHints.filter((h) => sentencesOf(text).some((sentence) => clausesOf(sentence).some((clause) => matchesOf(h.pattern, clause).some((m) => !isNegated(clause, m.index, m[0].length, c))))).map((h) => h.cause);
+  return { answers, ...flags, aadstsCodes: [...new Set(aadstsCodes)], hedged, contradicted, causeHints: [...new Set(causeHints)], codeFromWording: !code && Boolean(microsoft) };
 }
 
 /** True when the text is about OneDrive or signing in, or carries one of the codes (contract §2). */

@@ -1,3 +1,4 @@
+import { NETWORK_CAUSES } from './causes';
 import { diagnose, type Diagnosis, type DiagnosisInput } from './diagnosis';
 import type { EvidenceAnalysis } from './evidence-analysis';
 import { QUESTIONS, type Answers, type QuestionId } from './questions';
@@ -10,6 +11,12 @@ const TIE_BREAK: readonly QuestionId[] = ['error-code', 'error-message', 'passwo
 
 /** Most questions one triage asks before it settles on what it has. */
 export const MAX_QUESTIONS = 6;
+/** After this many "not sure" / "other" answers the bot stops asking. */
+export const MAX_UNSURE_ANSWERS = 3;
+
+/** What tells the network path apart: asked before a network cause (or `unknown`) is concluded without attempts in the logs. */
+const NETWORK_QUESTIONS: readonly QuestionId[] = ['network', 'web-works', 'other-apps'];
+
 
 /** Answers the directory already gives, so the question need not be asked. */
 export function inferAnswers(evidence: EvidenceAnalysis | undefined): Answers {
@@ -41,22 +48,55 @@ function decisiveAnswers(questionId: QuestionId): string[] {
  */
 export function selectNextQuestion(input: DiagnosisInput, asked: readonly QuestionId[]): NextStep {
   const diagnosis = diagnose(input);
-  if (diagnosis.clear || asked.length >= MAX_QUESTIONS) return { diagnosis };
+  if (asked.length >= MAX_QUESTIONS) return { diagnosis };
+  // Three "not sure" / "other" answers: the employee cannot tell, so the help desk takes it from here.
+  const unsure = asked.filter((q) => input.answers[q] !== undefined && !decisiveAnswers(q).includes(input.answers[q]!)).length;
+  if (unsure >= MAX_UNSURE_ANSWERS) return { diagnosis };
   const known = { ...inferAnswers(input.evidence), ...input.answers };
+  const open = (q: QuestionId): boolean => known[q] === undefined && !asked.includes(q);
+  const changesLeader = (q: QuestionId): boolean => decisiveAnswers(q).some((answer) => diagnose({ ...input, answers: { ...input.answers, [q]: answer } }).leading !== diagnosis.leading);
+  /** True when some decisive answer to `q` changes the leader or whether it is clear: a question that cannot is never asked. */
+  const matters = (q: QuestionId): boolean =>
+    decisiveAnswers(q)
+      .map((answer) => diagnose({ ...input, answers: { ...input.answers, [q]: answer } }))
+      .some((o) => o.leading !== diagnosis.leading || o.clear !== diagnosis.clear);
+
+  // The code on screen narrows things fastest: ask it first unless the logs already settle the cause.
+  if (!(diagnosis.clear && diagnosis.evidenceBacked) && open('error-code') && matters('error-code')) return { question: 'error-code', diagnosis };
+  // Nothing reached Entra (or, without logs, the network path leads): find out how the PC connects before naming a cause.
+  const nothingReached = input.evidence !== undefined && !input.evidence.oneDriveAttempts;
+  const networkLeads = NETWORK_CAUSES.includes(diagnosis.leading);
+  if ((nothingReached || (!input.evidence && networkLeads)) && !(diagnosis.clear && !NETWORK_CAUSES.includes(diagnosis.leading))) {
+    const question = NETWORK_QUESTIONS.find((q) => open(q) && matters(q));
+    if (question) return { question, diagnosis };
+  }
+  if (diagnosis.clear) {
+    // Without logs a clear lead rests on what the employee said: check it with one question that could still overturn it.
+    if (input.evidence || asked.length >= 3) return { diagnosis };
+    const check = TIE_BREAK.find((q) => open(q) && changesLeader(q));
+    return check ? { question: check, diagnosis } : { diagnosis };
+  }
 
   const plausible = new Set(diagnosis.ranked.filter((r) => r.score > 0 || r.causeId === diagnosis.leading).map((r) => r.causeId));
   plausible.add(diagnosis.leading);
-  let best: { question: QuestionId; leaders: number; clears: number; rank: number } | undefined;
+  // A lead that rests only on the employee's words is confirmed (or overturned) first.
+  const wordsOnly = diagnosis.ranked[0]?.causeId === diagnosis.leading && !(diagnosis.ranked[0].findings.some((x) => x.weight > 0 && x.source !== 'text'));
+  let best: { question: QuestionId; confirms: boolean; leaders: number; clears: number; rank: number } | undefined;
   TIE_BREAK.forEach((questionId, rank) => {
-    if (known[questionId] !== undefined || asked.includes(questionId)) return;
+    if (!open(questionId)) return;
     const outcomes = decisiveAnswers(questionId).map((answer) => diagnose({ ...input, answers: { ...input.answers, [questionId]: answer } }));
     // Count only outcomes that are already plausible: an answer that could crown a cause the evidence speaks against is unlikely.
     const leaders = new Set(outcomes.map((o) => o.leading).filter((c) => plausible.has(c)));
     const changes = outcomes.some((o) => o.leading !== diagnosis.leading || o.clear !== diagnosis.clear);
     if (!changes) return;
     const clears = outcomes.filter((o) => o.clear).length;
-    const candidate = { question: questionId, leaders: leaders.size, clears, rank };
-    if (!best || candidate.leaders > best.leaders || (candidate.leaders === best.leaders && candidate.clears > best.clears)) best = candidate;
+    const confirms = wordsOnly && outcomes.some((o) => o.leading === diagnosis.leading && o.clear);
+    const candidate = { question: questionId, confirms, leaders: leaders.size, clears, rank };
+    const better =
+      !best ||
+      (candidate.confirms && !best.confirms) ||
+      (candidate.confirms === best.confirms && (candidate.leaders > best.leaders || (candidate.leaders === best.leaders && candidate.clears > best.clears)));
+    if (better) best = candidate;
   });
   return best ? { question: best.question, diagnosis } : { diagnosis };
 }

@@ -158,7 +158,6 @@ describe('diagnosis', () => {
   describe('OneDrive error codes given as answers', () => {
     const named: ReadonlyArray<[string, CauseId]> = [
       ['0x8004de4a', 'license-missing'],
-      ['0x8004deef', 'license-missing'],
       ['0x8004de90', 'onedrive-not-provisioned'],
       ['0x8004de85', 'account-mismatch'],
       ['0x8004de8a', 'account-mismatch'],
@@ -170,6 +169,15 @@ describe('diagnosis', () => {
         assert.equal(d.clear, true);
       });
     }
+
+    it('when the employee reports 0x8004deef, then a missing licence leads but a credential mismatch stays close, so it is not settled yet', () => {
+      const d = diagnose({ answers: { 'error-code': '0x8004deef' } });
+      assert.equal(d.leading, 'license-missing', describeRanking(d));
+      assert.equal(d.clear, false);
+      assert.equal(d.runnerUp, 'stale-credentials');
+      const changed = diagnose({ answers: { 'error-code': '0x8004deef', 'password-changed': 'yes' } });
+      assert.equal(changed.leading, 'stale-credentials', describeRanking(changed));
+    });
 
     it('when the employee reports CAA50021 and there is no evidence, then device-trust-broken leads the causes', () => {
       const d = diagnose({ answers: { 'error-code': 'caa50021' } });

@@ -168,7 +168,7 @@ describe('message parser', () => {
     });
 
     it('when the message says nothing useful, then no answer is invented', () => {
-      assert.deepEqual(extractFacts('OneDrive is broken'), { answers: {}, proxy: false, mac: false, mfa: false, aadstsCodes: [], hedged: [], contradicted: [] });
+      assert.deepEqual(extractFacts('OneDrive is broken'), { answers: {}, proxy: false, mac: false, mfa: false, aadstsCodes: [], hedged: [], contradicted: [], causeHints: [], codeFromWording: false });
     });
   });
 

@@ -179,8 +179,13 @@ describe('question selector', () => {
       }
     });
 
+    it('when the employee reports 0x8004deef (a licence or a credential mismatch), then the question that separates the two is asked', () => {
+      const next = selectNextQuestion({ answers: { 'error-code': '0x8004deef' } }, []);
+      assert.equal(next.question, 'password-changed');
+    });
+
     it('when the employee reports a code that names its cause, then no question is asked', () => {
-      for (const code of ['0x8004de4a', '0x8004deef', '0x8004de90', '0x8004de85', '0x8004de8a']) {
+      for (const code of ['0x8004de4a', '0x8004de90', '0x8004de85', '0x8004de8a']) {
         const next = selectNextQuestion({ answers: { 'error-code': code } }, []);
         assert.equal(next.question, undefined, code);
         assert.equal(next.diagnosis.clear, true, code);
@@ -191,10 +196,11 @@ describe('question selector', () => {
     // both; `password-changed = yes` flips the leader to password-sync-delay), but diagnose() already calls stale-credentials
     // clear (5 + 1 + 0.5 against 2), so selectNextQuestion stops without asking and password-sync-delay is only reachable
     // when the employee volunteers the password change in the first message.
-    it('when a hybrid user fails with 50126 and Entra shows no recent password change, then password-changed is asked before concluding', () => {
+    it('when a hybrid user fails with 50126 and Entra shows no recent password change, then the code and then password-changed are asked before concluding', () => {
       const evidence = makeEvidence({ device: { trustType: 'ServerAd' }, user: { onPremisesSyncEnabled: true, passwordChangedHoursAgo: 60 * 24 }, oneDrive: [{ hoursAgo: 30 }, ...failures(50126)] });
       assert.equal(diagnose({ answers: { 'password-changed': 'yes' }, evidence }).leading, 'password-sync-delay');
-      const next = selectNextQuestion({ answers: {}, evidence }, []);
+      assert.equal(selectNextQuestion({ answers: {}, evidence }, []).question, 'error-code');
+      const next = selectNextQuestion({ answers: { 'error-code': '0x8004de40' }, evidence }, ['error-code']);
       assert.equal(next.question, 'password-changed');
     });
   });
