@@ -21,6 +21,7 @@ export const stepSchema = z
     warning: text(1200).optional(),
     check: text(400).optional(),
     skipWhenAnswered: z.enum(QUESTION_IDS).optional(),
+    platform: z.enum(['windows', 'mac']).optional(),
   })
   .strict();
 
@@ -70,7 +71,8 @@ export const questionsFileSchema = z
       }
       const expected = QUESTION_ANSWER_IDS[id];
       for (const answer of Object.keys(question.answers)) {
-        if (!expected.includes(answer)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [id, 'answers', answer], message: `is not an answer id of ${id} (${expected.join(', ')})` });
+        if (!expected.includes(answer))
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [id, 'answers', answer], message: `is not an answer id of ${id} (${expected.join(', ')})` });
       }
       for (const answer of expected) {
         if (!(answer in question.answers)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [id, 'answers', answer], message: 'has no label' });
@@ -81,19 +83,13 @@ export const questionsFileSchema = z
 /** content/<locale>/entra-codes.yaml: what each AADSTS code means and the cause it points to. */
 export const entraCodesFileSchema = z
   .object({
-    codes: z.record(
-      z.string().regex(/^\d{1,7}$/, 'must be an AADSTS number'),
-      z.object({ cause: z.enum(CAUSE_IDS), meaning: text(200) }).strict(),
-    ),
+    codes: z.record(z.string().regex(/^\d{1,7}$/, 'must be an AADSTS number'), z.object({ cause: z.enum(CAUSE_IDS), meaning: text(200) }).strict()),
     benign: z.record(z.string().regex(/^\d{1,7}$/, 'must be an AADSTS number'), text(200)),
   })
   .strict();
 
 /** content/<locale>/onedrive-codes.yaml: each OneDrive client code the `error-code` question offers. */
-export const oneDriveCodesFileSchema = z.record(
-  z.string(),
-  z.object({ cause: z.enum(CAUSE_IDS).nullable(), meaning: text(300) }).strict(),
-);
+export const oneDriveCodesFileSchema = z.record(z.string(), z.object({ cause: z.enum(CAUSE_IDS).nullable(), meaning: text(300) }).strict());
 
 export type CauseFile = z.infer<typeof causeFileSchema>;
 export type QuestionsFile = z.infer<typeof questionsFileSchema>;
@@ -112,7 +108,9 @@ const phrase = z
   .refine((p) => p === p.toLowerCase(), 'must be lower case')
   .refine((p) => !/['\u2019]/.test(p), 'must not contain apostrophes (they are dropped before matching)');
 const phraseList = z.array(phrase).min(1);
-const questionAnswer = z.object({ question: z.enum(QUESTION_IDS), answer: z.string(), negated: z.string().optional(), deniedAfterBy: phraseList.optional(), phrases: phraseList }).strict();
+const questionAnswer = z
+  .object({ question: z.enum(QUESTION_IDS), answer: z.string(), negated: z.string().optional(), deniedAfterBy: phraseList.optional(), phrases: phraseList })
+  .strict();
 const flagMention = z.object({ flag: z.enum(['proxy', 'mac', 'mfa']), phrases: phraseList }).strict();
 
 /** content/<locale>/phrases.yaml: the words the message reader looks for. */
@@ -154,16 +152,24 @@ export const phrasesFileSchema = z
   .superRefine((file, ctx) => {
     file.mentions.forEach((m, i) => {
       if (!('question' in m)) return;
-      for (const [field, value] of [['answer', m.answer], ['negated', m.negated]] as const) {
+      for (const [field, value] of [
+        ['answer', m.answer],
+        ['negated', m.negated],
+      ] as const) {
         if (value !== undefined && !QUESTION_ANSWER_IDS[m.question].includes(value)) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['mentions', i, field], message: `"${value}" is not an answer id of ${m.question} (${QUESTION_ANSWER_IDS[m.question].join(', ')})` });
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ['mentions', i, field],
+            message: `"${value}" is not an answer id of ${m.question} (${QUESTION_ANSWER_IDS[m.question].join(', ')})`,
+          });
         }
       }
     });
     file.status.forEach((st, i) => {
       const answers = st.answers ?? { good: 'yes', bad: 'no', notTried: st.question === 'web-works' ? 'not-tried' : 'not-sure' };
       for (const [field, value] of Object.entries(answers)) {
-        if (!QUESTION_ANSWER_IDS[st.question].includes(value)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['status', i, 'answers', field], message: `"${value}" is not an answer id of ${st.question}` });
+        if (!QUESTION_ANSWER_IDS[st.question].includes(value))
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['status', i, 'answers', field], message: `"${value}" is not an answer id of ${st.question}` });
       }
     });
     for (const id of COMMAND_IDS) if (!file.commands[id]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['commands', id], message: 'is missing' });

@@ -1,4 +1,5 @@
 import type { CauseId } from './causes';
+import type { QuestionId } from './question-ids';
 
 /** Who can carry out a fix step. */
 export type StepAudience = 'self-service' | 'needs-admin';
@@ -17,8 +18,10 @@ export interface FixStep {
   readonly warning?: string;
   /** How the employee can tell the step worked. */
   readonly check?: string;
+  /** The only desktop the step is written for; unset means it suits Windows and Mac alike. */
+  readonly platform?: 'windows' | 'mac';
   /** A check the triage already made: skipped when this question has an answer. */
-  readonly skipWhenAnswered?: import('./questions').QuestionId;
+  readonly skipWhenAnswered?: QuestionId;
 }
 
 /** Everything the bot knows about fixing one cause. */

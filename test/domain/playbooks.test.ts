@@ -36,21 +36,25 @@ describe('playbooks', () => {
     assert.deepEqual(Object.keys(PLAYBOOKS).sort(), [...CAUSE_IDS].sort());
   });
 
-  it('when a playbook explains its cause, then the explanation has exactly two sentences ending with a full stop', () => {
+  it('when a playbook explains its cause, then the explanation is one plain sentence ending with a full stop', () => {
     for (const causeId of CAUSE_IDS) {
       const parts = sentences(PLAYBOOKS[causeId].explanation);
-      assert.equal(parts.length, 2, `${causeId}: ${JSON.stringify(parts)}`);
+      assert.equal(parts.length, 1, `${causeId}: ${JSON.stringify(parts)}`);
+      assert.ok(parts[0]!.length <= 220, `${causeId}: ${parts[0]!.length} characters`);
       for (const part of parts) assert.ok(part.endsWith('.'), `${causeId}: "${part}" does not end with '.'`);
     }
   });
 
-  it('when a playbook is shown, then it has a title, 2 to 4 evidence items each way, 2 to 6 steps, a verify and an escalation note', () => {
+  it('when a playbook is shown, then it has a title, 2 to 4 evidence items each way, 1 to 6 steps an employee on each platform can see, a verify and an escalation note', () => {
     for (const causeId of CAUSE_IDS) {
       const playbook = PLAYBOOKS[causeId];
       assert.ok(playbook.title.trim().length > 0, `${causeId}: empty title`);
       assert.ok(playbook.evidenceFor.length >= 2 && playbook.evidenceFor.length <= 4, `${causeId}: evidenceFor`);
       assert.ok(playbook.evidenceAgainst.length >= 2 && playbook.evidenceAgainst.length <= 4, `${causeId}: evidenceAgainst`);
-      assert.ok(playbook.steps.length >= 2 && playbook.steps.length <= 6, `${causeId}: ${playbook.steps.length} steps`);
+      for (const platform of ['windows', 'mac'] as const) {
+        const shown = playbook.steps.filter((step) => step.audience === 'self-service' && (!step.platform || step.platform === platform));
+        assert.ok(shown.length >= 1 && shown.length <= 6, `${causeId}: ${shown.length} ${platform} steps`);
+      }
       assert.ok(playbook.verify.trim().length > 0, `${causeId}: empty verify`);
       assert.ok(playbook.escalateWhen.trim().length > 0, `${causeId}: empty escalateWhen`);
     }
@@ -80,13 +84,30 @@ describe('playbooks', () => {
     }
   });
 
-  it('when a step runs dsregcmd /leave, then it warns to stay on the corporate network and needs local admin rights', () => {
-    const leaveSteps = allSteps().filter(({ step }) => step.instructions.some((line) => /dsregcmd\s+\/leave/i.test(line)));
+  it('when a step runs dsregcmd /leave, then it is for IT, warns to stay on the corporate network and needs local admin rights', () => {
+    const leaveSteps = allSteps().filter(({ step }) => step.instructions.some((line) => /dsregcmd\s+(?:\/debug\s+)?\/leave/i.test(line)));
     assert.ok(leaveSteps.length > 0, 'expected at least one dsregcmd /leave step');
     for (const { causeId, step } of leaveSteps) {
       assert.ok(step.warning, `${causeId}/${step.id}: no warning`);
       assert.match(step.warning, /corporate network/i, `${causeId}/${step.id}: warning does not mention the corporate network`);
       assert.equal(step.needsLocalAdmin, true, `${causeId}/${step.id}: needsLocalAdmin is not true`);
+      assert.equal(step.audience, 'needs-admin', `${causeId}/${step.id}: dsregcmd /leave is not an employee step`);
+    }
+  });
+
+  it('when a PC is Entra joined rather than hybrid, then re-registration uses dsregcmd /forcerecovery, never /leave', () => {
+    const rejoin = allSteps().find(({ step }) => step.id === 'rejoin-device')!.step;
+    const entraLine = rejoin.instructions.find((line) => /Entra joined/i.test(line));
+    assert.ok(entraLine && /\/forcerecovery/.test(entraLine) && !/\/leave/.test(entraLine), entraLine);
+  });
+
+  it('when a step is written for Windows, then it is marked so and a Mac user never sees it; Mac steps name Mac places', () => {
+    const windowsWords = /taskbar|Windows\+|Start menu|Command Prompt|Credential Manager|regedit|%localappdata%|\bcmd\b/i;
+    for (const { causeId, step } of allSteps()) {
+      if (step.audience !== 'self-service') continue;
+      const text = [step.title, ...step.instructions].join(' ');
+      if (windowsWords.test(text)) assert.equal(step.platform, 'windows', `${causeId}/${step.id}`);
+      if (step.platform === 'mac') assert.match(text, /menu bar|Finder|Keychain|System Settings|Apple menu|Company Portal|App Store/, `${causeId}/${step.id}`);
     }
   });
 
@@ -112,9 +133,11 @@ describe('playbooks', () => {
     assert.ok(cleanups.length > 0, 'expected a Credential Manager step');
     for (const { causeId, step } of cleanups) {
       const warning = step.warning ?? '';
-      for (const name of ['MicrosoftOffice16', 'OneDrive Cached Credential', 'Microsoft.AAD.BrokerPlugin', 'ADAL']) {
-        assert.ok(warning.includes(name), `${causeId}/${step.id}: warning does not name ${name}`);
-      }
+      const text = step.instructions.join(' ');
+      // Only entries Credential Manager really holds for OneDrive and Office.
+      for (const name of ['MicrosoftOffice16_Data', 'OneDrive Cached Credential']) assert.ok(text.includes(name), `${causeId}/${step.id}: does not name ${name}`);
+      for (const name of ['Microsoft.AAD.BrokerPlugin', 'ADAL']) assert.ok(!text.includes(name) && !warning.includes(name), `${causeId}/${step.id}: names ${name}, which is no Credential Manager entry`);
+      assert.match(warning, /Outlook.*Teams|Teams.*Outlook/, `${causeId}/${step.id}: warning does not say Outlook and Teams will ask to sign in`);
       assert.match(warning, /VPN/, `${causeId}/${step.id}: warning does not spare VPN entries`);
       assert.match(warning, /network share/i, `${causeId}/${step.id}: warning does not spare network-share entries`);
     }
