@@ -124,7 +124,9 @@ async function waitFor(what, check, timeoutMs, entry) {
 
 function tail(file, lines = 40) {
   if (!existsSync(file)) return `(no ${file})`;
-  const text = readFileSync(file, 'utf8').split('\n').filter((l) => !/DeprecationWarning|trace-deprecation/.test(l));
+  const text = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => !/DeprecationWarning|trace-deprecation/.test(l));
   return `--- ${relative(root, file).startsWith('..') ? file : relative(root, file)} (last ${lines} lines) ---\n${text.slice(-lines).join('\n')}`;
 }
 
@@ -237,27 +239,23 @@ async function main() {
     .filter((f) => f.endsWith('.browser.ts'))
     .sort()
     .map((f) => join('test', 'browser', f));
-  const mocha = spawn(
-    bin('mocha'),
-    ['--no-config', '--require', 'tsx/cjs', '--extension', 'ts', '--timeout', '120000', '--slow', '30000', '--exit', ...mochaArgs, ...files],
-    {
-      cwd: root,
-      stdio: 'inherit',
-      // Its own process group, with the Chromium it launches: stopAll() ends them together.
-      detached: true,
-      env: {
-        ...process.env,
-        BROWSER_TEST_PEOPLE: JSON.stringify(people),
-        BROWSER_TEST_BOT_URL: botUrl,
-        BROWSER_TEST_BOT_NAME: base.bot.name,
-        BROWSER_TEST_TMP: tmp,
-        BROWSER_TEST_ARTIFACTS: artifacts,
-        BROWSER_TEST_DOCS_SCREENSHOTS: update ? join(root, 'docs', 'screenshots') : '',
-        CHROMIUM_PATH: chromium,
-        BROWSER_TEST_TIME_ZONE: TIME_ZONE,
-      },
+  const mocha = spawn(bin('mocha'), ['--no-config', '--require', 'tsx/cjs', '--extension', 'ts', '--timeout', '120000', '--slow', '30000', '--exit', ...mochaArgs, ...files], {
+    cwd: root,
+    stdio: 'inherit',
+    // Its own process group, with the Chromium it launches: stopAll() ends them together.
+    detached: true,
+    env: {
+      ...process.env,
+      BROWSER_TEST_PEOPLE: JSON.stringify(people),
+      BROWSER_TEST_BOT_URL: botUrl,
+      BROWSER_TEST_BOT_NAME: base.bot.name,
+      BROWSER_TEST_TMP: tmp,
+      BROWSER_TEST_ARTIFACTS: artifacts,
+      BROWSER_TEST_DOCS_SCREENSHOTS: update ? join(root, 'docs', 'screenshots') : '',
+      CHROMIUM_PATH: chromium,
+      BROWSER_TEST_TIME_ZONE: TIME_ZONE,
     },
-  );
+  });
   const entry = { name: 'mocha', child: mocha, outFile: '', exited: false, code: null };
   children.unshift(entry);
   const timer = setTimeout(() => {

@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 /** A configuration problem, naming the variable at fault. Start-up prints it and stops. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`);
     this.name = 'ConfigError';
   }
@@ -29,7 +32,14 @@ const intInRange = (min: number, max: number, fallback: number) =>
     });
 
 /** A comma-separated list; blanks dropped. */
-const commaList = optionalText.transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
+const commaList = optionalText.transform((v) =>
+  v
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [],
+);
 
 /** Treats a blank value (an App Service setting or .env line left empty) as not set. */
 const blankAsUnset = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -111,7 +121,10 @@ export interface Config {
     baseUrl: string;
     authorityHost: string;
     tenantId?: string;
-    credential: { kind: 'client-secret'; clientId: string; secret: string } | { kind: 'certificate'; clientId: string; certificatePath: string } | { kind: 'managed-identity'; clientId?: string };
+    credential:
+      | { kind: 'client-secret'; clientId: string; secret: string }
+      | { kind: 'certificate'; clientId: string; certificatePath: string }
+      | { kind: 'managed-identity'; clientId?: string };
     cacheSeconds: number;
     timeBudgetMs: number;
   };
@@ -140,7 +153,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const allowedTenantIds = e.ALLOWED_TENANT_IDS.length > 0 ? e.ALLOWED_TENANT_IDS : e.BOT_TENANT_ID ? [e.BOT_TENANT_ID] : [];
   let graph: Config['graph'];
   const tenantId = e.GRAPH_TENANT_ID ?? e.BOT_TENANT_ID;
-  const graphCommon = { baseUrl: e.GRAPH_BASE_URL.replace(/\/$/, ''), authorityHost: e.AZURE_AUTHORITY_HOST, tenantId, cacheSeconds: e.GRAPH_CACHE_SECONDS, timeBudgetMs: e.GRAPH_TIME_BUDGET_MS };
+  const graphCommon = {
+    baseUrl: e.GRAPH_BASE_URL.replace(/\/$/, ''),
+    authorityHost: e.AZURE_AUTHORITY_HOST,
+    tenantId,
+    cacheSeconds: e.GRAPH_CACHE_SECONDS,
+    timeBudgetMs: e.GRAPH_TIME_BUDGET_MS,
+  };
   if (e.GRAPH_ENABLED !== 'false') {
     if (e.GRAPH_CLIENT_SECRET || e.GRAPH_CERTIFICATE_PATH) {
       if (!e.GRAPH_CLIENT_ID) throw new ConfigError('GRAPH_CLIENT_ID', 'is required with GRAPH_CLIENT_SECRET or GRAPH_CERTIFICATE_PATH');
@@ -160,7 +179,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!e.AZURE_STORAGE_CONNECTION_STRING && !e.AZURE_STORAGE_ACCOUNT_NAME) {
       throw new ConfigError('AZURE_STORAGE_ACCOUNT_NAME', 'is required when STORAGE_BACKEND is azure (or set AZURE_STORAGE_CONNECTION_STRING for local use)');
     }
-    storage = { backend: 'azure', connectionString: e.AZURE_STORAGE_CONNECTION_STRING, accountName: e.AZURE_STORAGE_ACCOUNT_NAME, clientId: e.AZURE_CLIENT_ID, blobContainer: e.AZURE_STORAGE_BLOB_CONTAINER, tablePrefix: e.AZURE_STORAGE_TABLE_PREFIX };
+    storage = {
+      backend: 'azure',
+      connectionString: e.AZURE_STORAGE_CONNECTION_STRING,
+      accountName: e.AZURE_STORAGE_ACCOUNT_NAME,
+      clientId: e.AZURE_CLIENT_ID,
+      blobContainer: e.AZURE_STORAGE_BLOB_CONTAINER,
+      tablePrefix: e.AZURE_STORAGE_TABLE_PREFIX,
+    };
   } else if (production && e.ALLOW_SQLITE_IN_PRODUCTION !== 'true') {
     throw new ConfigError(
       'STORAGE_BACKEND',

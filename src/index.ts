@@ -1,22 +1,24 @@
 import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from 'pino';
-import { AgentDesk } from './bot/agent-desk';
-import { createAgentRoster } from './bot/agent-roster';
+import type { Logger } from './logger';
+import { AgentDesk } from './desk/agent-desk';
+import { ChannelCommands } from './desk/channel-commands';
+import { createAgentRoster } from './desk/agent-roster';
 import { createBotApplication } from './bot/app';
 import { OpenIdKeySet } from './bot/channel-token-check';
-import { createDeliverer } from './bot/deliveries';
-import { HelpdeskBot } from './bot/helpdesk-bot';
-import { HelpdeskChannelRegistry } from './bot/helpdesk-channel';
+import { createDeliverer } from './delivery/deliveries';
+import { HelpdeskChannelRegistry } from './desk/helpdesk-channel';
 import { createHelpdeskAdapter, DEFAULT_OPENID_METADATA_URL } from './bot/helpdesk-adapter';
 import { createServiceUrlPolicy } from './bot/service-url-policy';
-import { IncidentWatch } from './bot/incident-watch';
-import { OutboxWorker } from './bot/outbox-worker';
+import { IncidentWatch } from './delivery/incident-watch';
+import { OutboxWorker } from './delivery/outbox-worker';
 import { TenantGuard } from './bot/tenant-guard';
-import { TicketNotifier } from './bot/ticket-notifier';
-import { TicketSweeper } from './bot/ticket-sweeper';
+import { TicketNotifier } from './delivery/ticket-notifier';
+import { TicketSweeper } from './delivery/ticket-sweeper';
 import { ConfigError, loadConfig, type Config } from './config';
+import type { Clock } from './domain/clock';
+import type { EmployeeDeps } from './dialogs/employee-turn';
 import type { DirectoryPort } from './domain/directory';
 import { incidentSignature } from './domain/incidents';
 import { buildDemoTenant } from './graph/demo-tenant-data';
@@ -38,7 +40,7 @@ export interface RunningBot {
 
 /** Test seams: a fixed clock, and a Graph credential that never touches the network. */
 export interface StartOptions {
-  clock?: () => Date;
+  clock?: Clock;
   graphCredential?: TokenCredential;
   /** Outbound Bot Connector credentials (with BOT_ID set) that never touch the network. */
   botCredentials?: ServiceClientCredentialsFactory;
@@ -144,7 +146,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   });
   kick = () => worker.kick();
 
-  const bot = new HelpdeskBot({
+  const employee: EmployeeDeps = {
     directory,
     tickets: stores.tickets,
     log,
@@ -156,7 +158,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       if (!signature || !report.requesterId) return;
       await incidents.record({ at: report.at, causeId: report.causeId, signature, requesterId: report.requesterId, requesterName: report.requesterName ?? report.requesterId });
     },
-  });
+  };
   const agentDesk = new AgentDesk({
     tickets: stores.tickets,
     roster,
@@ -168,7 +170,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     sender: { adapter, botAppId: config.bot.appId, serviceUrlPolicy },
     deliveries: { outbox: stores.outbox, kick: () => kick() },
   });
-  const app = createBotApplication({ adapter, storage: stores.botStorage, bot, agentDesk, botAppId: config.bot.appId, log });
+  const app = createBotApplication({ adapter, storage: stores.botStorage, services: { employee, desk: agentDesk, channel: new ChannelCommands(agentDesk) }, botAppId: config.bot.appId, log });
   const turns = new InFlightTurns();
   const server = createServer({
     adapter,

@@ -40,7 +40,15 @@ describe('config', () => {
   });
 
   it('when valid values are set, then they are used', () => {
-    const config = loadConfig({ PORT: '8080', DATA_DIR: '/var/helpdesk', SIGNIN_WINDOW_HOURS: '72', LOG_LEVEL: 'warn', DEMO_TENANT_FILE: 'tenant.json', NODE_ENV: 'production', ALLOW_SQLITE_IN_PRODUCTION: 'true' });
+    const config = loadConfig({
+      PORT: '8080',
+      DATA_DIR: '/var/helpdesk',
+      SIGNIN_WINDOW_HOURS: '72',
+      LOG_LEVEL: 'warn',
+      DEMO_TENANT_FILE: 'tenant.json',
+      NODE_ENV: 'production',
+      ALLOW_SQLITE_IN_PRODUCTION: 'true',
+    });
     assert.equal(config.port, 8080);
     assert.equal(config.dataDir, '/var/helpdesk');
     assert.equal(config.signInWindowHours, 72);

@@ -1,21 +1,15 @@
-import { Application, TeamsAdapter, type AdaptiveCard as TeamsAiCard } from '@microsoft/teams-ai';
+import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
-import { Verbs, type AdaptiveCard } from '../cards';
-import { sendNotice } from '../dialogs';
-import { readActivity } from './activity-input';
-import { AGENT_VERBS, type AgentDesk } from './agent-desk';
-import { HelpdeskBot } from './helpdesk-bot';
+import { welcome } from '../dialogs/employee-chat';
+import type { Logger } from '../logger';
+import { isPersonal } from './activity-input';
+import { registerRoutes } from './register-routes';
+import type { RouteServices } from './routes';
+import { sendNotice } from './send';
 import { createTurnState, type HelpdeskTurnState } from './turn-state';
 
-/** Logger shape the bot edge uses (pino fits). */
-export interface BotLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
-/** Builds the teams-ai Application and wires its routes to the help desk bot. */
-export function createBotApplication(deps: { adapter: TeamsAdapter; storage: Storage; bot: HelpdeskBot; agentDesk: AgentDesk; botAppId?: string; log: BotLogger }): Application<HelpdeskTurnState> {
+/** Builds the teams-ai Application and registers every route of src/bot/routes.ts. */
+export function createBotApplication(deps: { adapter: TeamsAdapter; storage: Storage; services: RouteServices; botAppId?: string; log: Logger }): Application<HelpdeskTurnState> {
   const app = new Application<HelpdeskTurnState>({
     adapter: deps.adapter,
     botAppId: deps.botAppId,
@@ -28,44 +22,12 @@ export function createBotApplication(deps: { adapter: TeamsAdapter; storage: Sto
 
   // Teams and the Playground may announce the bot and the user separately: welcome once per chat.
   app.conversationUpdate('membersAdded', async (context, state) => {
-    const personal = (context.activity.conversation?.conversationType ?? 'personal') === 'personal';
-    if (!personal || state.conversation.welcomed) return;
+    if (!isPersonal(context) || state.conversation.welcomed) return;
     state.conversation.welcomed = true;
-    await deps.bot.welcome(context);
+    await welcome(context);
   });
 
-  /** Employees in 1:1 chats go to the bot; agents' verbs and team channels go to the agent desk. */
-  const route = async (context: TurnContext, state: HelpdeskTurnState): Promise<AdaptiveCard | string | undefined> => {
-    const input = readActivity(context.activity);
-    if (input.kind === 'action' && AGENT_VERBS.has(input.action.verb)) {
-      const reply = await deps.agentDesk.handleAction(context, input.action);
-      return reply.card ?? reply.message;
-    }
-    const conversationType = context.activity.conversation?.conversationType ?? 'personal';
-    if (conversationType !== 'personal') {
-      if (input.kind === 'action' && input.action.verb === Verbs.ticketRefresh) {
-        const reply = await deps.agentDesk.refresh(context, input.action.ticketId);
-        return reply.card ?? reply.message;
-      }
-      if (input.kind === 'text') await deps.agentDesk.handleChannelMessage(context, input.text);
-      else if (input.kind === 'invalid-action') await sendNotice(context, "I can't use that", input.problem, 'attention');
-      else if (input.kind === 'action') await sendNotice(context, 'That works in a personal chat', 'Open a personal chat with me for your own OneDrive problem.');
-      return undefined;
-    }
-    return deps.bot.handle(context, state, input);
-  };
-
-  app.activity(ActivityTypes.Message, async (context, state) => {
-    await route(context, state);
-  });
-
-  // Action.Execute (Universal Actions): same handling; the invoke response refreshes the card when one is returned.
-  app.adaptiveCards.actionExecute<Record<string, unknown>>(/.*/, async (context, state) => {
-    const result = await route(context, state);
-    // A returned card replaces the one that was pressed, which needs its id (replyToId); without it, answer with text.
-    if (typeof result === 'object' && context.activity.replyToId) return result as unknown as TeamsAiCard;
-    return typeof result === 'string' ? result : 'Done.';
-  });
+  registerRoutes(app, deps.services);
 
   /**
    * Last resort for a failed turn. A proactive turn (an outbox delivery, a roster read) gets no

@@ -1,18 +1,13 @@
-import { TurnState, type DefaultConversationState, type DefaultUserState, type DefaultTempState } from '@microsoft/teams-ai';
-import type { DialogState } from 'botbuilder-dialogs';
-import type { CaseFile } from '../domain/case-file';
+import { TurnState, type DefaultConversationState, type DefaultTempState, type DefaultUserState } from '@microsoft/teams-ai';
+import type { ConversationData } from '../dialogs/conversation-state';
 
-/** What the bot keeps per conversation. */
-export interface ConversationData extends DefaultConversationState {
-  dialogState?: DialogState;
-  caseFile?: CaseFile;
-  welcomed?: boolean;
-}
+/** What the bot keeps per conversation (the employee flows' typed state, src/dialogs/conversation-state.ts). */
+export type HelpdeskConversation = ConversationData & DefaultConversationState;
 
 /** The bot's turn state (teams-ai), typed. */
-export type HelpdeskTurnState = TurnState<ConversationData, DefaultUserState, DefaultTempState>;
+export type HelpdeskTurnState = TurnState<HelpdeskConversation, DefaultUserState, DefaultTempState>;
 
 /** Builds a fresh turn state for teams-ai. */
 export function createTurnState(): HelpdeskTurnState {
-  return new TurnState<ConversationData, DefaultUserState, DefaultTempState>();
+  return new TurnState<HelpdeskConversation, DefaultUserState, DefaultTempState>();
 }

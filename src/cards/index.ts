@@ -16,5 +16,6 @@ export { renderMessageCard } from './render-message-card';
 export { renderAgentTicketCard, AGENT_HISTORY_SHOWN, AGENT_TRANSCRIPT_SHOWN, AGENT_TRANSCRIPT_LINE_LENGTH, AGENT_TRANSFER_CHOICES } from './render-agent-ticket-card';
 export { renderIncidentCard, INCIDENT_OPEN_ACTIONS, INCIDENT_LIST_SHOWN } from './render-incident-card';
 export { renderTicketResolvedCard } from './render-ticket-resolved-card';
+export { renderFixStartCard, type FixStartCardModel } from './render-fix-start-card';
 export { renderLookupResultCard } from './render-lookup-result-card';
 export { renderTicketListCard, TICKET_LIST_SHOWN, TICKET_LIST_CAUSE_LENGTH } from './render-ticket-list-card';

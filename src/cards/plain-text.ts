@@ -37,6 +37,7 @@ export const TEXT_LIMITS = {
 const ELLIPSIS = '…';
 
 // C0 controls except tab and newline, DEL and C1 controls.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are stripped.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 // Bidirectional embeddings, overrides and isolates, and the marks that steer them.
 const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
@@ -46,13 +47,8 @@ const DOUBLE_BRACE = /\{(?=\{)/g;
 
 function normalise(value: unknown): string {
   if (value === undefined || value === null) return '';
-  return String(value)
-    .replace(/\r\n?/g, '\n')
-    .replace(/\t/g, ' ')
-    .replace(CONTROL, '')
-    .replace(BIDI, '')
-    .replace(LONE_SURROGATE, '\uFFFD')
-    .replace(DOUBLE_BRACE, '{\u2060');
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any value a card sends is shown as text; an object reads as '[object Object]', harmless.
+  return String(value).replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(CONTROL, '').replace(BIDI, '').replace(LONE_SURROGATE, '\uFFFD').replace(DOUBLE_BRACE, '{\u2060');
 }
 
 /** Cuts `text` to at most `max` characters with "…", never splitting a surrogate pair. */

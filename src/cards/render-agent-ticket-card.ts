@@ -170,7 +170,9 @@ function prepare(model: AgentTicketCardModel): Prepared {
     evidenceTotal: evidence.length,
     keyEvents: keyEvents.slice(0, AGENT_LIST_SHOWN).map((line) => plainLine(line, TEXT_LIMITS.line)),
     keyEventsTotal: keyEvents.length,
-    answers: model.answers.slice(0, MAX_ANSWERS).map(({ question, answer }) => ({ question: questionLabel(plainLine(question, TEXT_LIMITS.line)), answer: plainLine(answer, TEXT_LIMITS.line) })),
+    answers: model.answers
+      .slice(0, MAX_ANSWERS)
+      .map(({ question, answer }) => ({ question: questionLabel(plainLine(question, TEXT_LIMITS.line)), answer: plainLine(answer, TEXT_LIMITS.line) })),
     stepsTried: model.stepsTried.slice(0, MAX_ANSWERS),
     history: model.history.slice(-AGENT_HISTORY_SHOWN).map((entry) => ({
       when: plainLine(entry.internal ? `${entry.when} · only agents see this` : entry.when, TEXT_LIMITS.name),
@@ -192,7 +194,9 @@ function prepare(model: AgentTicketCardModel): Prepared {
 function render(card: Prepared, limits: Limits): AdaptiveCard {
   const evidence = limits.evidence ? card.evidence.slice(0, limits.listShown).map((text) => ({ text: truncate(text, limits.lineLength) })) : [];
   const keyEvents = limits.keyEvents ? card.keyEvents.slice(0, limits.listShown).map((text) => ({ text: truncate(text, limits.lineLength) })) : [];
-  const answers = limits.answers ? card.answers.map(({ question, answer }) => ({ question: truncate(question, limits.lineLength), answer: truncate(answer, limits.lineLength) })) : [];
+  const answers = limits.answers
+    ? card.answers.map(({ question, answer }) => ({ question: truncate(question, limits.lineLength), answer: truncate(answer, limits.lineLength) }))
+    : [];
   // `card.history` is oldest first; the card shows the latest, newest first.
   const history = limits.history ? latestHistory(card.history, limits.historyShown, limits.historyLength) : [];
   const transcript = limits.transcript

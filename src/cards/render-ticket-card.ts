@@ -22,14 +22,16 @@ const FULL: Limits = { summaryLength: TEXT_LIMITS.note, historyShown: TICKET_HIS
 /** Each level a little less: the employee's own note and long updates are cut first, then fewer updates. */
 const LEVELS: readonly Limits[] = [
   FULL,
-  ...([
-    [1500, 5, 1000],
-    [1000, 5, 500],
-    [600, 4, 300],
-    [400, 3, 200],
-    [250, 2, 150],
-    [150, 1, 120],
-  ] as const).map(([summaryLength, historyShown, historyLength]) => ({ ...FULL, summaryLength, historyShown, historyLength })),
+  ...(
+    [
+      [1500, 5, 1000],
+      [1000, 5, 500],
+      [600, 4, 300],
+      [400, 3, 200],
+      [250, 2, 150],
+      [150, 1, 120],
+    ] as const
+  ).map(([summaryLength, historyShown, historyLength]) => ({ ...FULL, summaryLength, historyShown, historyLength })),
 ];
 
 const SHRINKERS: ReadonlyArray<Shrinker<Limits>> = [throughLevels(LEVELS), turnOff('stepsTried'), turnOff('history')];

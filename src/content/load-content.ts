@@ -11,7 +11,17 @@ import type { z } from 'zod';
 import { CAUSE_IDS, isCauseId, type CauseId } from '../domain/causes';
 import type { FixStep, Playbook } from '../domain/playbook';
 import { QUESTION_ANSWER_IDS, QUESTION_IDS, type QuestionId } from '../domain/question-ids';
-import { causeFileSchema, entraCodesFileSchema, oneDriveCodesFileSchema, phrasesFileSchema, questionsFileSchema, sharedStepsSchema, type OneDriveCodesFile, type PhrasesFile, type SharedStepsFile } from './content-schema';
+import {
+  causeFileSchema,
+  entraCodesFileSchema,
+  oneDriveCodesFileSchema,
+  phrasesFileSchema,
+  questionsFileSchema,
+  sharedStepsSchema,
+  type OneDriveCodesFile,
+  type PhrasesFile,
+  type SharedStepsFile,
+} from './content-schema';
 
 /** A knowledge file is missing, unreadable or invalid. The message names the file and the field. */
 export class ContentError extends Error {
@@ -58,7 +68,11 @@ export function defaultContentDir(): string {
 
 function describe(file: string, error: z.ZodError): string {
   const issue = error.issues[0]!;
-  const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(the whole file)';
+  const field =
+    issue.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '') || '(the whole file)';
   return `${file}: ${field}: ${issue.message}`;
 }
 
@@ -97,7 +111,17 @@ function buildPlaybook(root: string, path: string, causeId: CauseId, shared: Sha
     if (seen.has(step.id)) throw new ContentError(`${shown}: steps[${index}].id: "${step.id}" is used twice in this playbook`);
     seen.add(step.id);
   });
-  return { causeId, title: file.title, explanation: file.explanation, evidenceFor: file.evidenceFor, evidenceAgainst: file.evidenceAgainst, steps, warnings: file.warnings, verify: file.verify, escalateWhen: file.escalateWhen };
+  return {
+    causeId,
+    title: file.title,
+    explanation: file.explanation,
+    evidenceFor: file.evidenceFor,
+    evidenceAgainst: file.evidenceAgainst,
+    steps,
+    warnings: file.warnings,
+    verify: file.verify,
+    escalateWhen: file.escalateWhen,
+  };
 }
 
 /** Loads one locale folder; files it lacks come from `fallback` (English). */
@@ -154,7 +178,8 @@ function loadLocale(root: string, locale: string, fallback?: Knowledge): Knowled
     const file: OneDriveCodesFile = validate(root, join(dir, 'onedrive-codes.yaml'), oneDriveCodesFileSchema);
     const offered = QUESTION_ANSWER_IDS['error-code'].filter((a) => a !== 'other');
     for (const code of Object.keys(file)) {
-      if (!offered.includes(code)) throw new ContentError(`${join(basename(root), locale, 'onedrive-codes.yaml')}: ${code}: is not a code of the error-code question (${offered.join(', ')})`);
+      if (!offered.includes(code))
+        throw new ContentError(`${join(basename(root), locale, 'onedrive-codes.yaml')}: ${code}: is not a code of the error-code question (${offered.join(', ')})`);
     }
     for (const code of offered) {
       if (!file[code]) throw new ContentError(`${join(basename(root), locale, 'onedrive-codes.yaml')}: ${code}: is missing`);

@@ -14,6 +14,8 @@ import { describeCode, isBenignCode } from '../domain/entra-codes';
 import { analyzeEvidence, keyEvents, type EvidenceAnalysis } from '../domain/evidence-analysis';
 import { employeeFacingHistory } from '../domain/handoff';
 import { getPlaybook } from '../domain/playbooks';
+import { employeeSteps } from '../domain/fix-walkthrough';
+import type { Platform } from '../domain/platform';
 import { answerLabel, QUESTIONS, type Answers, type QuestionId } from '../domain/questions';
 import { STATUS_LABELS, type Ticket } from '../domain/tickets';
 
@@ -128,11 +130,11 @@ export function presentDiagnosis(diagnosis: Diagnosis, caseFile: CaseFile, analy
 }
 
 /** Fix step card view-model. */
-export function presentStep(causeId: DiagnosisCardModel['causeId'], index: number, answers: Answers = {}): FixStepCardModel {
+export function presentStep(causeId: DiagnosisCardModel['causeId'], index: number, answers: Answers = {}, platform: Platform = 'windows'): FixStepCardModel {
   const playbook = getPlaybook(causeId as Parameters<typeof getPlaybook>[0]);
   const step = playbook.steps[index]!;
-  // Count only the steps this employee will see: checks triage already made are left out.
-  const shown = playbook.steps.filter((s) => !(s.skipWhenAnswered && answers[s.skipWhenAnswered] !== undefined));
+  // Count only the steps this employee will see: their desktop's, not IT's, and not checks triage already made.
+  const shown = employeeSteps(playbook, platform).filter((s) => !(s.skipWhenAnswered && answers[s.skipWhenAnswered] !== undefined));
   return {
     causeId: playbook.causeId,
     stepId: step.id,

@@ -1,5 +1,8 @@
 import type { CauseId } from './causes';
 import type { Diagnosis, DiagnosisInput } from './diagnosis';
+import type { Platform } from './platform';
+
+export type { Platform } from './platform';
 import type { EvidenceAnalysis } from './evidence-analysis';
 import type { LookupResult } from './directory';
 import type { FixResultValue } from './fix-walkthrough';
@@ -47,9 +50,6 @@ export interface CaseFile {
   /** Ticket opened from this case, if any. */
   ticketId?: string;
 }
-
-/** The desktop the fix steps are for. */
-export type Platform = 'windows' | 'mac';
 
 /** What the message reader took from free text (src/domain/message-parser.ts `ParsedFacts`). */
 export interface TypedFacts {

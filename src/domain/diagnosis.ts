@@ -134,23 +134,32 @@ function readEvidence(ev: EvidenceAnalysis, answers: Answers, f: FindingList): v
   // Password change: a recent change followed by failures is the stale-credentials signature.
   if (ev.passwordChangedRecently && ev.passwordChangedAt) {
     if (ev.failuresAfterPasswordChange > 0) {
-      f.add('stale-credentials', 2, `Your password was changed on ${fmtDate(ev.passwordChangedAt)} and OneDrive has failed ${ev.failuresAfterPasswordChange === 1 ? 'once' : `${ev.failuresAfterPasswordChange} times`} since.`, 'directory');
+      f.add(
+        'stale-credentials',
+        2,
+        `Your password was changed on ${fmtDate(ev.passwordChangedAt)} and OneDrive has failed ${ev.failuresAfterPasswordChange === 1 ? 'once' : `${ev.failuresAfterPasswordChange} times`} since.`,
+        'directory',
+      );
     } else {
       f.add('stale-credentials', 1, `Your password was changed on ${fmtDate(ev.passwordChangedAt)}.`, 'directory');
     }
   }
   const reportsChange = answers['password-changed'] === 'yes';
-  if (ev.hybrid) {
+  if (ev.passwordSyncPossible) {
     if (reportsChange && !ev.passwordChangedRecently) {
       f.add('password-sync-delay', 5, 'You changed your password, but Entra has not received the new one from your on-premises directory yet.', 'directory');
       f.add('stale-credentials', -2, 'Entra does not show your password change yet, so the saved one is not the problem.', 'directory');
     }
-    if (ev.oneDriveFailures.some((x) => x.code === 50126)) f.add('password-sync-delay', 2, 'Your account is synced from on-premises Active Directory and Entra rejects the password.', 'directory');
+    if (ev.oneDriveFailures.some((x) => x.code === 50126))
+      f.add('password-sync-delay', 2, 'Your account is synced from on-premises Active Directory and Entra rejects the password.', 'directory');
     if (ev.oneDriveFailures.some((x) => x.code === 50126) && !ev.passwordChangedRecently && answers['password-changed'] === undefined) {
       // A synced account refusing the password with no change recorded in Entra: whether the employee changed it decides between the two.
       f.add('stale-credentials', -2.5, 'Entra shows no recent password change for your synced account, so a change may not have arrived yet.', 'directory');
       f.add('password-sync-delay', 1, 'A password change made on-premises may not have reached Entra yet.', 'directory');
     }
+  } else if (ev.hybrid) {
+    // Pass-through and federated sign-ins check the password on-premises each time: nothing lags behind.
+    f.add('password-sync-delay', -3, 'Your password is checked by your on-premises directory at each sign-in, so a new one takes effect at once.', 'directory');
   } else {
     f.add('password-sync-delay', -3, 'Your account is cloud-only, so there is no on-premises password to sync.', 'directory');
   }
@@ -200,7 +209,12 @@ function readAnswers(input: DiagnosisInput, all: FindingList): void {
       f.add('license-missing', 1, `${code} can also appear when the account has no OneDrive licence.`, 'error-code');
     }
     if (code === 'caa50021') {
-      f.add('device-trust-broken', 3, 'CAA50021 comes from the Windows sign-in broker, which relies on the device being joined to Entra; a blocked or broken broker gives the same error.', 'error-code');
+      f.add(
+        'device-trust-broken',
+        3,
+        'CAA50021 comes from the Windows sign-in broker, which relies on the device being joined to Entra; a blocked or broken broker gives the same error.',
+        'error-code',
+      );
       f.add('conditional-access-block', 1, 'CAA50021 can also follow a Conditional Access refusal.', 'error-code');
       f.add('device-not-compliant', 1, 'CAA50021 can also follow a device compliance refusal.', 'error-code');
     }
@@ -221,7 +235,7 @@ function readAnswers(input: DiagnosisInput, all: FindingList): void {
   f = forAnswer(all, input, 'password-changed');
   const changed = a['password-changed'];
   if (changed === 'yes') {
-    if (!input.evidence?.hybrid || input.evidence.passwordChangedRecently) f.add('stale-credentials', 3, 'You changed or reset your password recently.', 'answer');
+    if (!input.evidence?.passwordSyncPossible || input.evidence.passwordChangedRecently) f.add('stale-credentials', 3, 'You changed or reset your password recently.', 'answer');
     if (!input.evidence) f.add('password-sync-delay', 1, 'If your account is synced from on-premises, a new password takes a while to reach Entra.', 'answer');
   } else if (changed === 'no' && !input.evidence?.passwordChangedRecently) {
     f.add('stale-credentials', -1.5, 'You have not changed your password recently.', 'answer');
@@ -238,7 +252,8 @@ function readAnswers(input: DiagnosisInput, all: FindingList): void {
   }
   for (const cause of input.hints ?? []) all.add(cause, 2.5, 'The words you used point to this.', 'text');
   // A message from Microsoft's sign-in service (account locked, a policy, a device check) means the connection got there.
-  if ((input.hints ?? []).some((c) => !NETWORK_CAUSES.includes(c))) all.add('no-internet', -3, 'The message you describe comes from Microsoft sign-in, so the connection reaches Microsoft.', 'text');
+  if ((input.hints ?? []).some((c) => !NETWORK_CAUSES.includes(c)))
+    all.add('no-internet', -3, 'The message you describe comes from Microsoft sign-in, so the connection reaches Microsoft.', 'text');
   for (const code of input.quotedCodes ?? []) {
     const meaning = ENTRA_CODES[code];
     if (meaning) all.add(meaning.causeId, 2, `You quoted code AADSTS${code}: ${meaning.plain}.`, 'text');
@@ -248,7 +263,7 @@ function readAnswers(input: DiagnosisInput, all: FindingList): void {
 
   f = forAnswer(all, input, 'web-works');
   const web = a['web-works'];
-  if (changed === 'yes' && web === 'no' && (!input.evidence || input.evidence.hybrid)) {
+  if (changed === 'yes' && web === 'no' && (!input.evidence || input.evidence.passwordSyncPossible)) {
     // Saved credentials are local to the PC: the web would take the new password. Refused everywhere right after a change means it has not arrived yet.
     f.add('password-sync-delay', 2, 'The web refuses your new password too, so it may not have reached Microsoft 365 yet.', 'answer');
     f.add('stale-credentials', -1.5, 'Saved sign-in details only affect this PC, but the web refuses you too.', 'answer');

@@ -1,4 +1,4 @@
-import type { Platform } from './case-file';
+import type { Platform } from './platform';
 import type { CauseId } from './causes';
 import type { FixStep, Playbook } from './playbook';
 import type { Answers } from './questions';

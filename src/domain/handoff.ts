@@ -51,7 +51,8 @@ export function claimTicket(ticket: Ticket, agent: Person, now: Date): Transitio
  */
 export function transferTicket(ticket: Ticket, from: Person, to: Person, note: string | undefined, now: Date): Transition {
   if (!isOpen(ticket)) return closed(ticket);
-  if (ticket.assignee && ticket.assignee.aadObjectId !== from.aadObjectId) return { ok: false, reason: `${ticket.assignee.name} has ticket ${ticket.id}; only they can transfer it.` };
+  if (ticket.assignee && ticket.assignee.aadObjectId !== from.aadObjectId)
+    return { ok: false, reason: `${ticket.assignee.name} has ticket ${ticket.id}; only they can transfer it.` };
   if (to.aadObjectId === from.aadObjectId) return { ok: false, reason: 'Pick another agent to transfer to.' };
   ticket.assignee = to;
   ticket.status = 'claimed';
@@ -63,7 +64,8 @@ export function transferTicket(ticket: Ticket, from: Person, to: Person, note: s
 /** An agent's message to the employee. Claims an unassigned ticket for the agent, since they are now talking to the employee. */
 export function replyOnTicket(ticket: Ticket, agent: Person, text: string, now: Date, asksForInfo = false): Transition {
   if (!isOpen(ticket)) return closed(ticket);
-  if (ticket.assignee && ticket.assignee.aadObjectId !== agent.aadObjectId) return { ok: false, reason: `${ticket.assignee.name} has ticket ${ticket.id}; claim or ask for a transfer before replying.` };
+  if (ticket.assignee && ticket.assignee.aadObjectId !== agent.aadObjectId)
+    return { ok: false, reason: `${ticket.assignee.name} has ticket ${ticket.id}; claim or ask for a transfer before replying.` };
   if (!ticket.assignee) {
     ticket.assignee = agent;
     record(ticket, agent, 'claimed the ticket', now);
@@ -96,7 +98,8 @@ export function sendFix(ticket: Ticket, agent: Person, causeId: CauseId, causeTi
 /** Resolves with a note; the employee is then asked for a rating. */
 export function resolveTicket(ticket: Ticket, agent: Person, note: string | undefined, now: Date): Transition {
   if (!isOpen(ticket)) return closed(ticket);
-  if (ticket.assignee && ticket.assignee.aadObjectId !== agent.aadObjectId) return { ok: false, reason: `${ticket.assignee.name} has ticket ${ticket.id}; only they can resolve it.` };
+  if (ticket.assignee && ticket.assignee.aadObjectId !== agent.aadObjectId)
+    return { ok: false, reason: `${ticket.assignee.name} has ticket ${ticket.id}; only they can resolve it.` };
   ticket.assignee ??= agent;
   ticket.status = 'resolved';
   record(ticket, agent, 'resolved the ticket', now, note);

@@ -9,13 +9,13 @@ export const ONEDRIVE_CODES = QUESTION_ANSWER_IDS['error-code'].filter((code) =>
 export type OneDriveCode = '0x8004de40' | '0x8004de88' | '0x8004de4a' | '0x8004deef' | '0x8004de90' | '0x8004de85' | '0x8004de8a' | 'caa50021';
 
 /** The cause a code names outright, whatever the logs say (content/<locale>/onedrive-codes.yaml); undefined when the code alone does not decide. */
-export function codeCause(code: OneDriveCode | string | undefined): CauseId | undefined {
+export function codeCause(code: string | undefined): CauseId | undefined {
   if (!code) return undefined;
   return knowledge().oneDriveCodes[code]?.causeId ?? undefined;
 }
 
 /** What a code means, in plain words. */
-export function codeMeaning(code: OneDriveCode | string, locale?: string): string | undefined {
+export function codeMeaning(code: string, locale?: string): string | undefined {
   return knowledge(locale).oneDriveCodes[code]?.meaning;
 }
 

@@ -17,7 +17,6 @@ export const MAX_UNSURE_ANSWERS = 3;
 /** What tells the network path apart: asked before a network cause (or `unknown`) is concluded without attempts in the logs. */
 const NETWORK_QUESTIONS: readonly QuestionId[] = ['network', 'web-works', 'other-apps'];
 
-
 /** Answers the directory already gives, so the question need not be asked. */
 export function inferAnswers(evidence: EvidenceAnalysis | undefined): Answers {
   if (!evidence) return {};
@@ -54,7 +53,8 @@ export function selectNextQuestion(input: DiagnosisInput, asked: readonly Questi
   if (unsure >= MAX_UNSURE_ANSWERS) return { diagnosis };
   const known = { ...inferAnswers(input.evidence), ...input.answers };
   const open = (q: QuestionId): boolean => known[q] === undefined && !asked.includes(q);
-  const changesLeader = (q: QuestionId): boolean => decisiveAnswers(q).some((answer) => diagnose({ ...input, answers: { ...input.answers, [q]: answer } }).leading !== diagnosis.leading);
+  const changesLeader = (q: QuestionId): boolean =>
+    decisiveAnswers(q).some((answer) => diagnose({ ...input, answers: { ...input.answers, [q]: answer } }).leading !== diagnosis.leading);
   /** True when some decisive answer to `q` changes the leader or whether it is clear: a question that cannot is never asked. */
   const matters = (q: QuestionId): boolean =>
     decisiveAnswers(q)
@@ -80,7 +80,7 @@ export function selectNextQuestion(input: DiagnosisInput, asked: readonly Questi
   const plausible = new Set(diagnosis.ranked.filter((r) => r.score > 0 || r.causeId === diagnosis.leading).map((r) => r.causeId));
   plausible.add(diagnosis.leading);
   // A lead that rests only on the employee's words is confirmed (or overturned) first.
-  const wordsOnly = diagnosis.ranked[0]?.causeId === diagnosis.leading && !(diagnosis.ranked[0].findings.some((x) => x.weight > 0 && x.source !== 'text'));
+  const wordsOnly = diagnosis.ranked[0]?.causeId === diagnosis.leading && !diagnosis.ranked[0].findings.some((x) => x.weight > 0 && x.source !== 'text');
   let best: { question: QuestionId; confirms: boolean; leaders: number; clears: number; rank: number } | undefined;
   TIE_BREAK.forEach((questionId, rank) => {
     if (!open(questionId)) return;

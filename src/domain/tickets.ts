@@ -142,7 +142,7 @@ export function threadLinkKey(threadConversationId: string): string {
   return `thread:${threadConversationId.trim()}`;
 }
 
-/** Settings key of the in-flight marker of a ticket's channel card post (see src/bot/deliveries.ts); purged with the ticket. */
+/** Settings key of the in-flight marker of a ticket's channel card post (see src/delivery/deliveries.ts); purged with the ticket. */
 export function channelPostMarkerKey(ticketId: string): string {
   return `channel-post:${ticketId}`;
 }

@@ -27,6 +27,11 @@ export function odataString(value: string): string {
 }
 
 /** Reads an integer property whatever EDM type the SDK decoded it as (Int32 number, Int64 bigint, `{ value }`). */
+/** A string property as text; anything else (missing, or not text) reads as `fallback`. */
+export function toText(value: unknown, fallback = ''): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
 export function toNumber(value: unknown, fallback = 0): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint') return Number(value);
@@ -159,7 +164,7 @@ export class LargeTextCodec {
     }
     const n = toNumber(entity[`${prefix}n`]);
     let text = '';
-    for (let i = 0; i < n; i++) text += String(entity[`${prefix}${i}`] ?? '');
+    for (let i = 0; i < n; i++) text += toText(entity[`${prefix}${i}`]);
     return text;
   }
 

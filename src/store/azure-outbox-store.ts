@@ -94,11 +94,7 @@ export class AzureOutboxStore implements OutboxStore {
       if (toNumber(entity.nextAttemptAt) > now || toNumber(entity.leaseUntil) > now) continue;
       const attempts = toNumber(entity.attempts) + 1;
       try {
-        await this.table.updateEntity(
-          { partitionKey: OUTBOX, rowKey: rowKeyOf(entity), leaseUntil: int64(now + leaseMs), attempts },
-          'Merge',
-          { etag: entity.etag },
-        );
+        await this.table.updateEntity({ partitionKey: OUTBOX, rowKey: rowKeyOf(entity), leaseUntil: int64(now + leaseMs), attempts }, 'Merge', { etag: entity.etag });
       } catch (error) {
         // 412: another instance leased (or retried) it first; 404: it was completed meanwhile.
         if (isStatus(error, 412, 404)) continue;
@@ -182,7 +178,12 @@ export class AzureOutboxStore implements OutboxStore {
   }
 
   async defer(id: string, reason: string, nextAttemptAt: number): Promise<void> {
-    await this.updateLive(id, (entity) => ({ lastError: reason.slice(0, 1000), nextAttemptAt: int64(nextAttemptAt), leaseUntil: int64(0), attempts: Math.max(0, toNumber(entity.attempts) - 1) }));
+    await this.updateLive(id, (entity) => ({
+      lastError: reason.slice(0, 1000),
+      nextAttemptAt: int64(nextAttemptAt),
+      leaseUntil: int64(0),
+      attempts: Math.max(0, toNumber(entity.attempts) - 1),
+    }));
   }
 
   async deadLetter(id: string, error: string, now: number): Promise<void> {
@@ -221,7 +222,9 @@ export class AzureOutboxStore implements OutboxStore {
     let n = 0;
     for await (const entity of this.list(`deadAt gt ${int64Literal(0)}`, ['RowKey'])) {
       try {
-        await this.table.updateEntity({ partitionKey: OUTBOX, rowKey: rowKeyOf(entity), deadAt: int64(0), attempts: 0, nextAttemptAt: int64(now), leaseUntil: int64(0) }, 'Merge', { etag: entity.etag });
+        await this.table.updateEntity({ partitionKey: OUTBOX, rowKey: rowKeyOf(entity), deadAt: int64(0), attempts: 0, nextAttemptAt: int64(now), leaseUntil: int64(0) }, 'Merge', {
+          etag: entity.etag,
+        });
         n++;
       } catch (error) {
         // 412 / 404: a peer requeued or removed it at the same moment.

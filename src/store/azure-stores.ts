@@ -95,10 +95,7 @@ export async function createAzureStores(options: AzureStoresOptions): Promise<St
   // Create what is missing now, but let a failure surface through ready() / the first call
   // instead, and do not hold start-up for longer than a readiness check would wait.
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    Promise.all([ensureContainer(), ensureTables()]).catch(() => undefined),
-    new Promise((resolve) => (timer = setTimeout(resolve, READY_TIMEOUT_MS))),
-  ]);
+  await Promise.race([Promise.all([ensureContainer(), ensureTables()]).catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, READY_TIMEOUT_MS)))]);
   clearTimeout(timer);
 
   const outboxStore = new AzureOutboxStore(outbox, codec('outbox-payloads'), ensureTables);
@@ -114,14 +111,23 @@ export async function createAzureStores(options: AzureStoresOptions): Promise<St
     ready: async () => {
       const abortSignal = AbortSignal.timeout(READY_TIMEOUT_MS);
       const checks: Array<[string, () => Promise<unknown>]> = [
-        ['blob', async () => {
-          await ensureContainer();
-          await container.getProperties({ abortSignal });
-        }],
-        ['table', async () => {
-          await ensureTables();
-          await tickets.listEntities({ queryOptions: { select: ['RowKey'] }, abortSignal }).byPage({ maxPageSize: 1 }).next();
-        }],
+        [
+          'blob',
+          async () => {
+            await ensureContainer();
+            await container.getProperties({ abortSignal });
+          },
+        ],
+        [
+          'table',
+          async () => {
+            await ensureTables();
+            await tickets
+              .listEntities({ queryOptions: { select: ['RowKey'] }, abortSignal })
+              .byPage({ maxPageSize: 1 })
+              .next();
+          },
+        ],
       ];
       const failures: string[] = [];
       await Promise.all(

@@ -13,7 +13,7 @@ import {
   type TicketRepository,
 } from '../domain/tickets';
 import { settingRowKey } from './azure-outbox-store';
-import { backoff, isStatus, LargeTextCodec, mapLimit, odataString, readPacked, rowKeyOf, toNumber, type Entity } from './azure-common';
+import { backoff, isStatus, LargeTextCodec, mapLimit, odataString, readPacked, rowKeyOf, toNumber, toText, type Entity } from './azure-common';
 
 const TICKETS = 'ticket';
 const COUNTER_PK = 'counter';
@@ -165,9 +165,9 @@ export class AzureTicketRepository implements TicketRepository {
         if (isStatus(error, 404)) continue;
         throw error;
       }
-      const holder = await this.get(String(current.ticketId ?? ''));
+      const holder = await this.get(toText(current.ticketId));
       if (holder && isOpen(holder)) throw new OpenTicketExistsError(holder);
-      const age = Date.now() - Date.parse(String(current.at ?? ''));
+      const age = Date.now() - Date.parse(toText(current.at));
       if (!holder && !(age > STALE_MARKER_MS)) {
         await backoff(Math.min(attempt, 5));
         continue;
@@ -249,7 +249,7 @@ export class AzureTicketRepository implements TicketRepository {
           id: ticket.id,
           number: toNumber(current.number, number),
           // Like SQLite, the requester column keeps what the ticket was created with.
-          requester: String(current.requester ?? ticket.requester.aadObjectId),
+          requester: toText(current.requester, ticket.requester.aadObjectId),
           status: next.status,
           version: next.version,
           updatedAt: next.updatedAt,
@@ -265,7 +265,7 @@ export class AzureTicketRepository implements TicketRepository {
     }
     const previousBlob = LargeTextCodec.blobOf(current, BODY);
     if (previousBlob !== packed.blob) await this.codec.discard(previousBlob);
-    if (!isOpen(next) && isOpen({ status: current.status as Ticket['status'] })) await this.releaseOpenMarker(String(current.requester ?? ticket.requester.aadObjectId), ticket.id);
+    if (!isOpen(next) && isOpen({ status: current.status as Ticket['status'] })) await this.releaseOpenMarker(toText(current.requester, ticket.requester.aadObjectId), ticket.id);
     return next;
   }
 
@@ -295,7 +295,8 @@ export class AzureTicketRepository implements TicketRepository {
     await this.ensure();
     const filter = `PartitionKey eq ${odataString(TICKETS)} and ${CLOSED_FILTER} and updatedAt lt ${odataString(cutoff.toISOString())}`;
     const doomed: Entity[] = [];
-    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['RowKey', 'id', 'requester', `${BODY}Blob`] } })) doomed.push(entity);
+    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['RowKey', 'id', 'requester', `${BODY}Blob`] } }))
+      doomed.push(entity);
     const purged: string[] = [];
     await mapLimit(doomed, 8, async (entity) => {
       try {
@@ -307,7 +308,7 @@ export class AzureTicketRepository implements TicketRepository {
       }
       await this.codec.discard(LargeTextCodec.blobOf(entity, BODY));
       const id = String(entity.id);
-      await this.releaseOpenMarker(String(entity.requester ?? ''), id);
+      await this.releaseOpenMarker(toText(entity.requester), id);
       purged.push(id);
     });
     await this.purgeThreadLinks(new Set(purged));

@@ -13,7 +13,9 @@ export class SqliteBotStorage implements Storage {
 
   constructor(private readonly db: Database.Database) {
     this.select = db.prepare('SELECT value, etag FROM bot_state WHERE key = ?');
-    this.upsert = db.prepare('INSERT INTO bot_state (key, value, etag, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at');
+    this.upsert = db.prepare(
+      'INSERT INTO bot_state (key, value, etag, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at',
+    );
     this.remove = db.prepare('DELETE FROM bot_state WHERE key = ?');
   }
 
@@ -21,7 +23,7 @@ export class SqliteBotStorage implements Storage {
     const items: StoreItems = {};
     for (const key of keys) {
       const row = this.select.get(key);
-      if (row) items[key] = { ...JSON.parse(row.value), eTag: String(row.etag) };
+      if (row) items[key] = { ...(JSON.parse(row.value) as Record<string, unknown>), eTag: String(row.etag) };
     }
     return items;
   }

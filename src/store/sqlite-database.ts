@@ -69,7 +69,11 @@ function migrateBotState(db: Database.Database): void {
  */
 function migrateOutbox(db: Database.Database): void {
   const columns = new Set((db.prepare('PRAGMA table_info(outbox)').all() as Array<{ name: string }>).map((c) => c.name));
-  for (const [name, type] of [['dead_at', 'INTEGER'], ['ticket_id', 'TEXT'], ['order_key', 'TEXT']] as const) {
+  for (const [name, type] of [
+    ['dead_at', 'INTEGER'],
+    ['ticket_id', 'TEXT'],
+    ['order_key', 'TEXT'],
+  ] as const) {
     if (!columns.has(name)) db.exec(`ALTER TABLE outbox ADD COLUMN ${name} ${type}`);
   }
   db.exec(`

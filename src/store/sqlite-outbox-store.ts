@@ -19,7 +19,14 @@ function orderKeyFor(id: number | bigint, kind: OutboxKind, payload: Record<stri
 }
 
 function toItem(r: OutboxRow, attemptsDelta = 0): OutboxItem {
-  return { id: String(r.id), kind: r.kind, payload: JSON.parse(r.payload) as Record<string, unknown>, attempts: r.attempts + attemptsDelta, nextAttemptAt: r.next_attempt_at, lastError: r.last_error ?? undefined };
+  return {
+    id: String(r.id),
+    kind: r.kind,
+    payload: JSON.parse(r.payload) as Record<string, unknown>,
+    attempts: r.attempts + attemptsDelta,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error ?? undefined,
+  };
 }
 
 /**
@@ -28,7 +35,9 @@ function toItem(r: OutboxRow, attemptsDelta = 0): OutboxItem {
  */
 export function insertOutboxRow(db: Database.Database, kind: OutboxKind, payload: Record<string, unknown>, now: number): string {
   const write = db.transaction((): string => {
-    const info = db.prepare('INSERT INTO outbox (kind, payload, next_attempt_at, ticket_id) VALUES (?, ?, ?, ?)').run(kind, JSON.stringify(payload), now, ticketIdOf(payload) ?? null);
+    const info = db
+      .prepare('INSERT INTO outbox (kind, payload, next_attempt_at, ticket_id) VALUES (?, ?, ?, ?)')
+      .run(kind, JSON.stringify(payload), now, ticketIdOf(payload) ?? null);
     db.prepare('UPDATE outbox SET order_key = ? WHERE id = ?').run(orderKeyFor(info.lastInsertRowid, kind, payload), info.lastInsertRowid);
     return String(info.lastInsertRowid);
   });
@@ -84,7 +93,9 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   async retryLater(id: string, error: string, nextAttemptAt: number): Promise<void> {
-    this.db.prepare('UPDATE outbox SET last_error = ?, next_attempt_at = ?, lease_until = 0 WHERE id = ? AND done_at IS NULL AND dead_at IS NULL').run(error.slice(0, 1000), nextAttemptAt, Number(id));
+    this.db
+      .prepare('UPDATE outbox SET last_error = ?, next_attempt_at = ?, lease_until = 0 WHERE id = ? AND done_at IS NULL AND dead_at IS NULL')
+      .run(error.slice(0, 1000), nextAttemptAt, Number(id));
   }
 
   async defer(id: string, reason: string, nextAttemptAt: number): Promise<void> {

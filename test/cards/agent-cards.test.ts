@@ -131,10 +131,7 @@ const fullAgentTicket: AgentTicketCardModel = {
     'Password changed yesterday at 16:40 (2 days after the last successful OneDrive sign-in).',
     'Four OneDrive sign-ins failed with 50126 (invalid user name or password) since 08:50.',
   ],
-  keyEvents: [
-    'Today 09:14 · Microsoft OneDrive · Failed · 50126: invalid user name or password',
-    'Today 08:55 · Microsoft Teams · Success',
-  ],
+  keyEvents: ['Today 09:14 · Microsoft OneDrive · Failed · 50126: invalid user name or password', 'Today 08:55 · Microsoft Teams · Success'],
   answers: [
     { question: 'Did you change or reset your password in the last two weeks?', answer: 'Yes' },
     { question: 'What does the OneDrive message say?', answer: 'Something went wrong, credentials invalid' },
@@ -332,15 +329,7 @@ describe('agent cards', () => {
       }
       assert.deepEqual(
         actions.map(({ data }) => data.verb),
-        [
-          Verbs.ticketRefresh,
-          Verbs.ticketClaim,
-          Verbs.ticketReply,
-          Verbs.ticketAskInfo,
-          Verbs.ticketTransfer,
-          Verbs.ticketSendFix,
-          Verbs.ticketResolve,
-        ],
+        [Verbs.ticketRefresh, Verbs.ticketClaim, Verbs.ticketReply, Verbs.ticketAskInfo, Verbs.ticketTransfer, Verbs.ticketSendFix, Verbs.ticketResolve],
       );
       assert.deepEqual(
         actions.map(({ data }) => Object.keys(data).sort()),
@@ -348,7 +337,10 @@ describe('agent cards', () => {
         'inputs, not data, supply the rest',
       );
       const reply = showCard(card, 'Reply');
-      assert.deepEqual(dataActions(reply).map(({ action }) => action.title), ['Send reply', 'Ask for info']);
+      assert.deepEqual(
+        dataActions(reply).map(({ action }) => action.title),
+        ['Send reply', 'Ask for info'],
+      );
       const [text, ...others] = elementsOfType(reply, 'Input.Text');
       assert.equal(others.length, 0);
       assert.equal(text.id, 'text');
@@ -394,8 +386,14 @@ describe('agent cards', () => {
         { title: 'Kari Nordmann', value: '6e7b768e-07e2-4810-8459-485f84f8f204' },
         { title: 'Megan Bowen', value: '87d349ed-44d7-43e1-9a83-5f2406dee5bd' },
       ]);
-      assert.deepEqual(elementsOfType(transfer, 'Input.Text').map((input) => input.id), ['note']);
-      assert.deepEqual(dataActions(transfer).map(({ data }) => data), [{ verb: Verbs.ticketTransfer, ticketId: 'HD-000012' }]);
+      assert.deepEqual(
+        elementsOfType(transfer, 'Input.Text').map((input) => input.id),
+        ['note'],
+      );
+      assert.deepEqual(
+        dataActions(transfer).map(({ data }) => data),
+        [{ verb: Verbs.ticketTransfer, ticketId: 'HD-000012' }],
+      );
     });
 
     it('when no agents are known, then Transfer asks for the object ID in a text box "toAgent" instead', () => {
@@ -410,7 +408,7 @@ describe('agent cards', () => {
       assert.equal(note.id, 'note');
     });
 
-    it('when causes are listed, then Send fix offers them with the ticket\'s cause preselected; without causes it is left out', () => {
+    it("when causes are listed, then Send fix offers them with the ticket's cause preselected; without causes it is left out", () => {
       const sendFix = showCard(renderAgentTicketCard(fullAgentTicket), 'Send fix');
       const [causes] = elementsOfType(sendFix, 'Input.ChoiceSet');
       assert.equal(causes.id, 'causeId');
@@ -419,7 +417,10 @@ describe('agent cards', () => {
         causes.choices,
         fullAgentTicket.causes.map(({ id, title }) => ({ title, value: id })),
       );
-      assert.deepEqual(dataActions(sendFix).map(({ data }) => data), [{ verb: Verbs.ticketSendFix, ticketId: 'HD-000012' }]);
+      assert.deepEqual(
+        dataActions(sendFix).map(({ data }) => data),
+        [{ verb: Verbs.ticketSendFix, ticketId: 'HD-000012' }],
+      );
 
       const card = renderAgentTicketCard({ ...fullAgentTicket, causes: [] });
       assertValidAgentCard(card);
@@ -474,7 +475,7 @@ describe('agent cards', () => {
       assert.deepEqual(validateAdaptiveCard(card), ['validate: Duplicate Id "note".']);
     });
 
-    it('when transcript lines are very long, then each is cut and the card stays under Teams\' 28 KB limit', () => {
+    it("when transcript lines are very long, then each is cut and the card stays under Teams' 28 KB limit", () => {
       const card = renderAgentTicketCard({
         ...fullAgentTicket,
         details: 'x'.repeat(2000),
@@ -611,12 +612,7 @@ describe('agent cards', () => {
     it('when rendered with minimal data, then it shows the UPN, the cause and the audit note only', () => {
       const card = renderLookupResultCard(minimalLookup);
       assertValidAgentCard(card);
-      assert.deepEqual(texts(card), [
-        'Lookup: nobody@contoso.onmicrosoft.com',
-        "I couldn't pin this down",
-        'Confidence 12% · cause id unknown',
-        minimalLookup.auditNote,
-      ]);
+      assert.deepEqual(texts(card), ['Lookup: nobody@contoso.onmicrosoft.com', "I couldn't pin this down", 'Confidence 12% · cause id unknown', minimalLookup.auditNote]);
     });
   });
 
@@ -626,14 +622,8 @@ describe('agent cards', () => {
       assertValidAgentCard(card);
       const containers = elementsOfType(card, 'Container');
       assert.equal(containers.length, 2);
-      assert.deepEqual(texts(containers[0]), [
-        'HD-000012 · Waiting for an agent · 2 h',
-        'Alex Wilber · Saved sign-in details are out of date because… · Nobody yet',
-      ]);
-      assert.deepEqual(texts(containers[1]), [
-        'HD-000013 · An agent is working on it · 25 min',
-        'Megan Bowen · A Conditional Access policy blocks OneDrive · Kari Nordmann',
-      ]);
+      assert.deepEqual(texts(containers[0]), ['HD-000012 · Waiting for an agent · 2 h', 'Alex Wilber · Saved sign-in details are out of date because… · Nobody yet']);
+      assert.deepEqual(texts(containers[1]), ['HD-000013 · An agent is working on it · 25 min', 'Megan Bowen · A Conditional Access policy blocks OneDrive · Kari Nordmann']);
       containers.forEach((container, i) => {
         const select = container.selectAction as Json;
         assert.equal(select.type, 'Action.Execute');

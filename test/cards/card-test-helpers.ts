@@ -65,7 +65,15 @@ export function shownTexts(node: unknown, found: ShownText[] = []): ShownText[] 
     if (object.type === 'RichTextBlock') {
       const runs = (object.inlines as Json[]).map((run) => (typeof run === 'string' ? { text: run } : run));
       const first = runs[0] ?? {};
-      found.push({ type: 'RichTextBlock', text: runs.map((run) => String(run.text)).join(''), color: first.color, isSubtle: first.isSubtle, weight: first.weight, size: first.size, element: object });
+      found.push({
+        type: 'RichTextBlock',
+        text: runs.map((run) => String(run.text)).join(''),
+        color: first.color,
+        isSubtle: first.isSubtle,
+        weight: first.weight,
+        size: first.size,
+        element: object,
+      });
       return found;
     }
     for (const value of Object.values(object)) shownTexts(value, found);
@@ -136,7 +144,9 @@ export const BLOCKED_SIGN_INS = [
   { when: 'Today 09:02', app: 'Microsoft OneDrive', outcome: 'Failed', reason: '53003: blocked by Conditional Access' },
 ] as const;
 
-export const LONG = 'OneDrive keeps asking me to sign in again and again, and every time I type my password the window closes and shows the same error a few seconds later. '.repeat(6).trim();
+export const LONG = 'OneDrive keeps asking me to sign in again and again, and every time I type my password the window closes and shows the same error a few seconds later. '
+  .repeat(6)
+  .trim();
 
 export interface CardCheckOptions {
   /** The longest button title allowed; 24 (what Teams shows) unless told. */
@@ -159,15 +169,9 @@ export function assertValidCard(card: AdaptiveCard, options: CardCheckOptions = 
   assert.deepEqual(problems, [], `Adaptive Card problems:\n  ${problems.join('\n  ')}\n${JSON.stringify(card, null, 2)}`);
 
   for (const { action, path } of collectActions(card)) {
-    assert.ok(
-      ['Action.Submit', 'Action.Execute', 'Action.ShowCard'].includes(String(action.type)),
-      `${path}: unexpected action type ${String(action.type)}`,
-    );
+    assert.ok(['Action.Submit', 'Action.Execute', 'Action.ShowCard'].includes(String(action.type)), `${path}: unexpected action type ${String(action.type)}`);
     assert.ok(typeof action.title === 'string' && action.title.trim().length > 0, `${path}: action without a title`);
-    assert.ok(
-      String(action.title).length <= (options.maxTitle ?? 24),
-      `${path}: button title "${String(action.title)}" is too long for Teams`,
-    );
+    assert.ok(String(action.title).length <= (options.maxTitle ?? 24), `${path}: button title "${String(action.title)}" is too long for Teams`);
   }
   for (const { data, path } of dataActions(card)) {
     assert.ok(isVerb(data.verb), `${path}: data.verb ${JSON.stringify(data.verb)} is not one of Verbs`);
@@ -178,7 +182,10 @@ export function assertValidCard(card: AdaptiveCard, options: CardCheckOptions = 
   if ('actions' in card) {
     const actions = card.actions as unknown[];
     assert.ok(actions.length > 0, 'an empty actions array');
-    assert.ok(actions.every((action) => action !== null && typeof action === 'object'), 'a null action');
+    assert.ok(
+      actions.every((action) => action !== null && typeof action === 'object'),
+      'a null action',
+    );
   }
   for (const block of elementsOfType(card, 'TextBlock')) {
     assert.equal(typeof block.text, 'string', 'TextBlock text must be a string');

@@ -236,7 +236,10 @@ describe('cards', () => {
       });
       assertValidCard(card);
       assert.match(allText(card), /start over[\s\S]*Forget my answers/);
-      assert.deepEqual(dataActions(card).map(({ data }) => data), [{ verb: Verbs.triageStart }]);
+      assert.deepEqual(
+        dataActions(card).map(({ data }) => data),
+        [{ verb: Verbs.triageStart }],
+      );
       assert.deepEqual(titles(card), ['Start']);
     });
 
@@ -304,11 +307,12 @@ describe('cards', () => {
           useChoiceSet: shouldUseChoiceSet(answers),
         });
         assertValidCard(card);
-        const choiceValues = elementsOfType(card, 'Input.ChoiceSet').flatMap((set) =>
-          (set.choices as Array<{ value: string }>).map((choice) => choice.value),
-        );
+        const choiceValues = elementsOfType(card, 'Input.ChoiceSet').flatMap((set) => (set.choices as Array<{ value: string }>).map((choice) => choice.value));
         const buttonValues = dataActions(card).flatMap(({ data }) => (typeof data.answer === 'string' ? [data.answer] : []));
-        assert.deepEqual([...choiceValues, ...buttonValues], answers.map(({ id }) => id));
+        assert.deepEqual(
+          [...choiceValues, ...buttonValues],
+          answers.map(({ id }) => id),
+        );
         for (const { data } of dataActions(card)) assert.equal(data.questionId, questionId);
       });
     }
@@ -357,7 +361,10 @@ describe('cards', () => {
         const actions = dataActions(card);
         assert.ok(actions.length > 0);
         for (const { data, path } of actions) assert.equal(data.causeId, model.causeId, `${path} lacks causeId`);
-        assert.deepEqual(actions.map(({ data }) => data), [{ verb: 'ticket.create', causeId: model.causeId }]);
+        assert.deepEqual(
+          actions.map(({ data }) => data),
+          [{ verb: 'ticket.create', causeId: model.causeId }],
+        );
         assert.deepEqual(titles(card), ['Open a ticket']);
       }
     });
@@ -412,7 +419,7 @@ describe('cards', () => {
       assert.equal(fontOf('Select Windows Credentials'), 'Default');
     });
 
-    it('when the actions are inspected, then they are It worked / Still broken / I can\'t do this with causeId, stepId and result', () => {
+    it("when the actions are inspected, then they are It worked / Still broken / I can't do this with causeId, stepId and result", () => {
       for (const model of [fullFixStep, adminFixStep]) {
         const card = renderFixStepCard(model);
         assert.deepEqual(titles(card), ['It worked', 'Still broken', "I can't do this"]);
@@ -532,7 +539,10 @@ describe('cards', () => {
       const card = renderTicketCard(minimalTicket);
       assertValidCard(card);
       assert.deepEqual(titles(card), ['Refresh status', 'Add details', 'Send']);
-      assert.deepEqual(factsOf(card).map((fact) => fact.title), ['Status', 'Cause', 'Opened', 'Updated']);
+      assert.deepEqual(
+        factsOf(card).map((fact) => fact.title),
+        ['Status', 'Cause', 'Opened', 'Updated'],
+      );
       assert.doesNotMatch(allText(card), /Steps tried|Updates/);
       for (const { data } of dataActions(card)) assert.equal(data.ticketId, 'HD-7');
     });
@@ -562,7 +572,10 @@ describe('cards', () => {
     it('when the text is empty, then only the title is shown', () => {
       const card = renderMessageCard({ title: 'Done', text: '', tone: 'good' });
       assertValidCard(card);
-      assert.deepEqual(shownTexts(card).map((shown) => shown.text), ['Done']);
+      assert.deepEqual(
+        shownTexts(card).map((shown) => shown.text),
+        ['Done'],
+      );
     });
   });
 
@@ -573,9 +586,18 @@ describe('cards', () => {
         version: '1.5',
         body: [{ type: 'Bogus' }, { type: 'TextBlock', text: 'x', color: 'Purple' }, { type: 'TextBlock', text: '${x}' }],
       });
-      assert.ok(problems.some((problem) => problem.includes('Bogus')), problems.join('\n'));
-      assert.ok(problems.some((problem) => problem.includes('color')), problems.join('\n'));
-      assert.ok(problems.some((problem) => problem.includes('unexpanded')), problems.join('\n'));
+      assert.ok(
+        problems.some((problem) => problem.includes('Bogus')),
+        problems.join('\n'),
+      );
+      assert.ok(
+        problems.some((problem) => problem.includes('color')),
+        problems.join('\n'),
+      );
+      assert.ok(
+        problems.some((problem) => problem.includes('unexpanded')),
+        problems.join('\n'),
+      );
     });
 
     it('when a required input has no label, then property validation reports it', () => {
@@ -584,7 +606,10 @@ describe('cards', () => {
         version: '1.5',
         body: [{ type: 'Input.Text', id: 'x', isRequired: true }],
       });
-      assert.ok(problems.some((problem) => problem.includes('label')), problems.join('\n'));
+      assert.ok(
+        problems.some((problem) => problem.includes('label')),
+        problems.join('\n'),
+      );
     });
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { AGENT_TRANSFER_CHOICES, renderAgentTicketCard, renderTicketCard } from '../../src/cards';
-import { presentAgentTicket } from '../../src/dialogs/present-agent';
+import { presentAgentTicket } from '../../src/desk/present-agent';
 import { presentTicket } from '../../src/dialogs/present';
 import { newCaseFile } from '../../src/domain/case-file';
 import { claimTicket, replyOnTicket, transferTicket } from '../../src/domain/handoff';

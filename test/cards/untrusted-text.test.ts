@@ -16,7 +16,7 @@ import {
   truncate,
   type AdaptiveCard,
 } from '../../src/cards';
-import { presentAgentTicket, presentTicketList } from '../../src/dialogs/present-agent';
+import { presentAgentTicket, presentTicketList } from '../../src/desk/present-agent';
 import { presentEvent, presentQuestion, presentTicket } from '../../src/dialogs/present';
 import { newCaseFile } from '../../src/domain/case-file';
 import type { SignInEvent } from '../../src/domain/directory';

@@ -5,16 +5,7 @@ import { ENTRA_CODES } from '../../src/domain/entra-codes';
 import { analyzeEvidence } from '../../src/domain/evidence-analysis';
 import { QUESTIONS, QUESTION_IDS, type Answers } from '../../src/domain/questions';
 import { e3Licence, exchangeOnlyLicence } from '../../src/graph/demo-tenant-data';
-import {
-  EARLIER_SUCCESS,
-  NOW,
-  ONEDRIVE_SYNC_APP_ID,
-  failures,
-  makeEvidence,
-  makeSnapshot,
-  webAppsOnlyLicence,
-  type CaseSpec,
-} from './evidence-fixture';
+import { EARLIER_SUCCESS, NOW, ONEDRIVE_SYNC_APP_ID, failures, makeEvidence, makeSnapshot, webAppsOnlyLicence, type CaseSpec } from './evidence-fixture';
 
 /** Contract §1: every AADSTS code the causes table lists, and the cause it documents. */
 const CONTRACT_CODES: ReadonlyArray<[number, CauseId]> = [
@@ -64,7 +55,10 @@ describe('diagnosis', () => {
         assert.equal(ENTRA_CODES[code]?.causeId, causeId, `ENTRA_CODES[${code}]`);
         assert.ok(ENTRA_CODES[code]!.plain.length > 0, `ENTRA_CODES[${code}] has plain words`);
       }
-      assert.deepEqual([...MAPPED_CODES].sort((a, b) => a - b), CONTRACT_CODES.map(([code]) => code).sort((a, b) => a - b));
+      assert.deepEqual(
+        [...MAPPED_CODES].sort((a, b) => a - b),
+        CONTRACT_CODES.map(([code]) => code).sort((a, b) => a - b),
+      );
     });
 
     it('when the snapshot is built, then its OneDrive failures carry the sync client app id and the user is cloud-only with a SharePoint licence', () => {
@@ -101,7 +95,10 @@ describe('diagnosis', () => {
     it('when the leader comes from a sign-in code, then its findings quote the code from the sign-in log', () => {
       const d = leaderFor({ device: {}, oneDrive: failures(70043) });
       const top = d.ranked.find((r) => r.causeId === d.leading)!;
-      assert.ok(top.findings.some((f) => f.source === 'sign-in-log' && f.text.includes('70043')), JSON.stringify(top.findings));
+      assert.ok(
+        top.findings.some((f) => f.source === 'sign-in-log' && f.text.includes('70043')),
+        JSON.stringify(top.findings),
+      );
     });
   });
 
@@ -254,7 +251,11 @@ describe('diagnosis', () => {
     const sixtyDays = 60 * 24;
 
     it('when a hybrid user says the password changed but Entra shows a change 60 days ago and OneDrive fails with 50126, then the leader is password-sync-delay', () => {
-      const spec: CaseSpec = { device: { trustType: 'ServerAd' }, user: { onPremisesSyncEnabled: true, passwordChangedHoursAgo: sixtyDays }, oneDrive: [EARLIER_SUCCESS, ...failures(50126)] };
+      const spec: CaseSpec = {
+        device: { trustType: 'ServerAd' },
+        user: { onPremisesSyncEnabled: true, passwordChangedHoursAgo: sixtyDays },
+        oneDrive: [EARLIER_SUCCESS, ...failures(50126)],
+      };
       const ev = makeEvidence(spec);
       assert.equal(ev.hybrid, true);
       assert.equal(ev.passwordChangedRecently, false);
@@ -274,7 +275,10 @@ describe('diagnosis', () => {
       assert.equal(d.leading, 'stale-credentials');
       assert.equal(d.clear, true);
       const stale = d.ranked.find((r) => r.causeId === 'stale-credentials')!;
-      assert.ok(stale.findings.some((f) => f.source === 'directory' && /password was changed/.test(f.text)), JSON.stringify(stale.findings));
+      assert.ok(
+        stale.findings.some((f) => f.source === 'directory' && /password was changed/.test(f.text)),
+        JSON.stringify(stale.findings),
+      );
     });
   });
 
@@ -293,7 +297,15 @@ describe('diagnosis', () => {
     });
 
     it('when SHAREPOINTWAC comes with SHAREPOINTENTERPRISE, then the licence is present and license-missing is argued against', () => {
-      const both = [{ skuPartNumber: 'SPE_E3', servicePlans: [{ servicePlanName: 'SHAREPOINTWAC', provisioningStatus: 'Success' }, { servicePlanName: 'SHAREPOINTENTERPRISE', provisioningStatus: 'Success' }] }];
+      const both = [
+        {
+          skuPartNumber: 'SPE_E3',
+          servicePlans: [
+            { servicePlanName: 'SHAREPOINTWAC', provisioningStatus: 'Success' },
+            { servicePlanName: 'SHAREPOINTENTERPRISE', provisioningStatus: 'Success' },
+          ],
+        },
+      ];
       const ev = makeEvidence({ device: {}, user: { licenseDetails: both }, oneDrive: [{ hoursAgo: 3 }] });
       assert.equal(ev.licence, 'present');
       const d = diagnose({ answers: {}, evidence: ev });
@@ -307,7 +319,11 @@ describe('diagnosis', () => {
     });
 
     it('when a new account has its SharePoint plan still provisioning, then the leader is onedrive-not-provisioned', () => {
-      const ev = makeEvidence({ device: {}, user: { licenseDetails: e3Licence('PendingProvisioning'), createdHoursAgo: 24, passwordChangedHoursAgo: 24 }, oneDrive: [{ hoursAgo: 3 }] });
+      const ev = makeEvidence({
+        device: {},
+        user: { licenseDetails: e3Licence('PendingProvisioning'), createdHoursAgo: 24, passwordChangedHoursAgo: 24 },
+        oneDrive: [{ hoursAgo: 3 }],
+      });
       assert.equal(ev.licence, 'pending');
       assert.equal(ev.accountCreatedRecently, true);
       const d = diagnose({ answers: {}, evidence: ev });
@@ -321,7 +337,10 @@ describe('diagnosis', () => {
       assert.equal(d.leading, 'conditional-access-block');
       assert.equal(d.clear, true);
       const leader = d.ranked.find((r) => r.causeId === d.leading)!;
-      assert.ok(leader.findings.some((f) => f.text.includes('Block unmanaged sync')), JSON.stringify(leader.findings.map((f) => f.text)));
+      assert.ok(
+        leader.findings.some((f) => f.text.includes('Block unmanaged sync')),
+        JSON.stringify(leader.findings.map((f) => f.text)),
+      );
     });
 
     it('when a compliance policy fails on OneDrive with 530003, then the policy name supports device-not-compliant, not a block', () => {
@@ -365,7 +384,10 @@ describe('diagnosis', () => {
       },
       {
         causeId: 'account-disabled',
-        input: () => ({ answers: {}, evidence: makeEvidence({ device: {}, user: { accountEnabled: false }, oneDrive: failures(50057), office: [{ app: 'teams', hoursAgo: 1, errorCode: 50057 }] }) }),
+        input: () => ({
+          answers: {},
+          evidence: makeEvidence({ device: {}, user: { accountEnabled: false }, oneDrive: failures(50057), office: [{ app: 'teams', hoursAgo: 1, errorCode: 50057 }] }),
+        }),
       },
       {
         causeId: 'password-expired',
@@ -374,7 +396,10 @@ describe('diagnosis', () => {
       { causeId: 'network-blocked', input: () => ({ answers: { network: 'vpn' }, evidence: makeEvidence({ device: {}, oneDrive: [] }) }) },
       { causeId: 'tls-or-network-stack', input: () => ({ answers: { network: 'home', 'web-works': 'yes' }, evidence: makeEvidence({ device: {}, oneDrive: [] }) }) },
       { causeId: 'no-internet', input: () => ({ answers: { 'web-works': 'no', 'other-apps': 'no' }, evidence: makeEvidence({ device: {}, oneDrive: [], office: [] }) }) },
-      { causeId: 'license-missing', input: () => ({ answers: {}, evidence: makeEvidence({ device: {}, user: { licenseDetails: exchangeOnlyLicence() }, oneDrive: [{ hoursAgo: 2 }] }) }) },
+      {
+        causeId: 'license-missing',
+        input: () => ({ answers: {}, evidence: makeEvidence({ device: {}, user: { licenseDetails: exchangeOnlyLicence() }, oneDrive: [{ hoursAgo: 2 }] }) }),
+      },
       { causeId: 'onedrive-not-provisioned', input: () => ({ answers: { 'error-code': '0x8004de90' } }) },
       { causeId: 'account-mismatch', input: () => ({ answers: { 'error-code': '0x8004de85' } }) },
       { causeId: 'unknown', input: () => ({ answers: {} }) },

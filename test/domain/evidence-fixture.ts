@@ -19,7 +19,15 @@ const SPOT = { ipAddress: '203.0.113.10', city: 'Chicago', state: 'Illinois', co
 
 /** Licence with OneDrive (SharePoint Plan 2) only. */
 export function sharePointLicence(status = 'Success'): LicenseDetail[] {
-  return [{ skuPartNumber: 'SPE_E3', servicePlans: [{ servicePlanName: 'SHAREPOINTENTERPRISE', provisioningStatus: status }, { servicePlanName: 'EXCHANGE_S_ENTERPRISE', provisioningStatus: 'Success' }] }];
+  return [
+    {
+      skuPartNumber: 'SPE_E3',
+      servicePlans: [
+        { servicePlanName: 'SHAREPOINTENTERPRISE', provisioningStatus: status },
+        { servicePlanName: 'EXCHANGE_S_ENTERPRISE', provisioningStatus: 'Success' },
+      ],
+    },
+  ];
 }
 
 /** Office for the web (SHAREPOINTWAC) and mail, but no OneDrive plan. */

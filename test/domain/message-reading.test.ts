@@ -168,11 +168,24 @@ const CASES: Case[] = [
   { text: 'OneDrive cloud icon shows an error', not: { 'password-changed': 'yes' } },
   { text: 'onedrive sign in loop', not: { network: 'vpn' } },
   // Mixed and longer messages.
-  { text: "Hi, I'm working from home today. I changed my password on Friday and since then OneDrive says 0x8004de40. Outlook works fine.", must: { network: 'home', 'password-changed': 'yes', 'error-code': '0x8004de40', 'other-apps': 'yes' } },
-  { text: 'Since the new conditional access thing everyone in finance gets 0x8004de40 in onedrive, web works', must: { 'others-affected': 'yes', 'web-works': 'yes', 'error-code': '0x8004de40' } },
+  {
+    text: "Hi, I'm working from home today. I changed my password on Friday and since then OneDrive says 0x8004de40. Outlook works fine.",
+    must: { network: 'home', 'password-changed': 'yes', 'error-code': '0x8004de40', 'other-apps': 'yes' },
+  },
+  {
+    text: 'Since the new conditional access thing everyone in finance gets 0x8004de40 in onedrive, web works',
+    must: { 'others-affected': 'yes', 'web-works': 'yes', 'error-code': '0x8004de40' },
+  },
   { text: 'On VPN from home, no password change, onedrive 0x8004de88', must: { network: 'vpn', 'error-code': '0x8004de88' } },
-  { text: 'Company laptop in the office. OneDrive: Login was either interrupted or unsuccessful. Teams is fine.', must: { 'device-type': 'company', network: 'office', 'error-code': '0x8004de40', 'other-apps': 'yes' } },
-  { text: "OneDrive won't log in on my MacBook, keeps asking for my password after I reset it", must: { 'error-message': 'credentials', 'password-changed': 'yes' }, flags: { mac: true } },
+  {
+    text: 'Company laptop in the office. OneDrive: Login was either interrupted or unsuccessful. Teams is fine.',
+    must: { 'device-type': 'company', network: 'office', 'error-code': '0x8004de40', 'other-apps': 'yes' },
+  },
+  {
+    text: "OneDrive won't log in on my MacBook, keeps asking for my password after I reset it",
+    must: { 'error-message': 'credentials', 'password-changed': 'yes' },
+    flags: { mac: true },
+  },
   { text: 'New starter here, OneDrive says 0x8004de90', must: { 'error-code': '0x8004de90' } },
   { text: 'New laptop, onedrive setup fails with 0x8004de4a', must: { 'error-code': '0x8004de4a' } },
   { text: 'I use my personal account and work account, onedrive says 0x8004de85', must: { 'error-code': '0x8004de85' } },

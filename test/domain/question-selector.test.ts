@@ -121,7 +121,14 @@ describe('question selector', () => {
     });
 
     it('when every Office sign-in failed, then inferAnswers says other-apps is no', () => {
-      const ev = makeEvidence({ device: {}, oneDrive: failures(50053), office: [{ app: 'outlook', hoursAgo: 2, errorCode: 50053 }, { app: 'teams', hoursAgo: 1, errorCode: 50053 }] });
+      const ev = makeEvidence({
+        device: {},
+        oneDrive: failures(50053),
+        office: [
+          { app: 'outlook', hoursAgo: 2, errorCode: 50053 },
+          { app: 'teams', hoursAgo: 1, errorCode: 50053 },
+        ],
+      });
       assert.equal(inferAnswers(ev)['other-apps'], 'no');
     });
 
@@ -197,7 +204,11 @@ describe('question selector', () => {
     // clear (5 + 1 + 0.5 against 2), so selectNextQuestion stops without asking and password-sync-delay is only reachable
     // when the employee volunteers the password change in the first message.
     it('when a hybrid user fails with 50126 and Entra shows no recent password change, then the code and then password-changed are asked before concluding', () => {
-      const evidence = makeEvidence({ device: { trustType: 'ServerAd' }, user: { onPremisesSyncEnabled: true, passwordChangedHoursAgo: 60 * 24 }, oneDrive: [{ hoursAgo: 30 }, ...failures(50126)] });
+      const evidence = makeEvidence({
+        device: { trustType: 'ServerAd' },
+        user: { onPremisesSyncEnabled: true, passwordChangedHoursAgo: 60 * 24 },
+        oneDrive: [{ hoursAgo: 30 }, ...failures(50126)],
+      });
       assert.equal(diagnose({ answers: { 'password-changed': 'yes' }, evidence }).leading, 'password-sync-delay');
       assert.equal(selectNextQuestion({ answers: {}, evidence }, []).question, 'error-code');
       const next = selectNextQuestion({ answers: { 'error-code': '0x8004de40' }, evidence }, ['error-code']);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { REPOSTED_NOTICE } from '../../src/bot/deliveries';
+import { REPOSTED_NOTICE } from '../../src/delivery/deliveries';
 import { buildScenarioTenant } from '../fixtures/scenario-tenant';
 import { Chat, cardsOf, findAction, type ActivityPoster } from '../support/bot-harness';
 import { BotProcess } from '../support/bot-process';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { REPOSTED_NOTICE } from '../../src/bot/deliveries';
+import { REPOSTED_NOTICE } from '../../src/delivery/deliveries';
 import { buildScenarioTenant, SCENARIOS } from '../fixtures/scenario-tenant';
 import { BotHarness, type Chat } from '../support/bot-harness';
 import { actionData, cardsIn, cardText, type Json } from '../support/cards';

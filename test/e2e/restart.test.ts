@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { employeeSteps } from '../../src/domain/fix-walkthrough';
 import { join } from 'node:path';
 import { getPlaybook } from '../../src/domain/playbooks';
 import { cardsOf, findAction } from '../support/bot-harness';
@@ -54,14 +55,14 @@ describe('e2e: a restart mid-conversation resumes where it was', () => {
     }
     assert.ok(diagnosisCardIn(replies), `no diagnosis after the restart: ${allText(replies).slice(0, 300)}`);
     assert.ok(findAction(replies, 'ticket.create', { causeId: unknown.causeId }), allText(replies).slice(0, 300));
-    assert.equal(stepIdIn(replies), getPlaybook(unknown.causeId).steps[0]!.id);
+    assert.equal(stepIdIn(replies), employeeSteps(getPlaybook(unknown.causeId))[0]!.id);
   });
 
   it('when the bot restarts mid-walkthrough, then fix.result for the current step still advances', async () => {
     const chat = h.chat({ aadObjectId: stale.userId, name: 'Avery Lindqvist' });
     const run = await driveTriage(chat, stale.firstMessage, stale.answers);
     assert.equal(run.causeId, 'stale-credentials');
-    const steps = getPlaybook('stale-credentials').steps;
+    const steps = employeeSteps(getPlaybook('stale-credentials'));
     let replies = await chat.submit(actionData(run.firstStep!).find((d) => d.result === 'not-fixed')!);
     assert.equal(stepIdIn(replies), steps[1]!.id);
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import Database from 'better-sqlite3';
-import { TicketSweeper } from '../../src/bot/ticket-sweeper';
+import { TicketSweeper } from '../../src/delivery/ticket-sweeper';
 import { loadConfig } from '../../src/config';
 import { OpenTicketExistsError, threadLinkKey, type TicketDraft } from '../../src/domain/tickets';
 import { startBot, type RunningBot } from '../../src/index';
@@ -224,7 +224,7 @@ describe('ticket sweeper and retention purge (SQLite)', () => {
   let stores: Stores;
   const now = Date.UTC(2026, 10, 21, 12, 0, 0);
   const sweeper = (extra: Partial<ConstructorParameters<typeof TicketSweeper>[0]> = {}): TicketSweeper =>
-    new TicketSweeper({ tickets: stores.tickets, outbox: stores.outbox, kick: () => undefined, log: silentLog, retentionDays: 30, clock: () => now, ...extra });
+    new TicketSweeper({ tickets: stores.tickets, outbox: stores.outbox, kick: () => undefined, log: silentLog, retentionDays: 30, clock: () => new Date(now), ...extra });
   const at = (ms: number): string => new Date(now - ms).toISOString();
 
   beforeEach(() => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { employeeSteps } from '../../src/domain/fix-walkthrough';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { getPlaybook } from '../../src/domain/playbooks';
@@ -200,7 +201,7 @@ describe('e2e: tickets', () => {
     assert.ok(Array.isArray(body.evidence) && body.evidence.length > 0, 'evidence is empty');
     assert.deepEqual(
       body.stepsTried.map((st) => [st.stepId, st.result]),
-      getPlaybook('stale-credentials').steps.map((st) => [st.id, 'cannot-do']),
+      employeeSteps(getPlaybook('stale-credentials')).map((st) => [st.id, 'cannot-do']),
     );
     assert.ok(
       body.transcript.some((line) => line.from === 'employee' && line.text === s.firstMessage),

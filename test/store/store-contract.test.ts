@@ -167,5 +167,8 @@ describe('Azure Storage (Azurite)', function () {
 async function dropAzureData(connectionString: string, names: { tablePrefix: string; blobContainer: string }): Promise<void> {
   const tables = TableServiceClient.fromConnectionString(connectionString, { allowInsecureConnection: true });
   await Promise.all(['Tickets', 'Outbox', 'Settings'].map((t) => tables.deleteTable(`${names.tablePrefix}${t}`).catch(() => undefined)));
-  await BlobServiceClient.fromConnectionString(connectionString).getContainerClient(names.blobContainer).deleteIfExists().catch(() => undefined);
+  await BlobServiceClient.fromConnectionString(connectionString)
+    .getContainerClient(names.blobContainer)
+    .deleteIfExists()
+    .catch(() => undefined);
 }

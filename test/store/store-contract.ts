@@ -5,7 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import type { OutboxItem } from '../../src/domain/outbox';
-import { channelPostMarkerKey, formatTicketId, OpenTicketExistsError, TicketConflictError, threadLinkKey, type Ticket, type TicketDraft, type TicketStatus } from '../../src/domain/tickets';
+import {
+  channelPostMarkerKey,
+  formatTicketId,
+  OpenTicketExistsError,
+  TicketConflictError,
+  threadLinkKey,
+  type Ticket,
+  type TicketDraft,
+  type TicketStatus,
+} from '../../src/domain/tickets';
 import type { Stores } from '../../src/store/stores';
 
 export interface StoreFixture {
@@ -223,7 +232,13 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         }
         const listed = await s().tickets.listByRequester('me');
         assert.equal(listed.length, 50);
-        assert.deepEqual(listed.map((t) => t.id), mine.slice(-50).reverse().map((t) => t.id));
+        assert.deepEqual(
+          listed.map((t) => t.id),
+          mine
+            .slice(-50)
+            .reverse()
+            .map((t) => t.id),
+        );
         assert.deepEqual(listed[0], mine[mine.length - 1]);
         assert.equal(listed[0].status, 'withdrawn');
         assert.deepEqual(await s().tickets.listByRequester("nobody's"), []);
@@ -235,10 +250,16 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         const c = await s().tickets.create(contractDraft('u3', 'claimed'));
         const d = await s().tickets.create(contractDraft('u4', 'withdrawn'));
         const e = await s().tickets.create(contractDraft('u5', 'waiting-on-employee'));
-        assert.deepEqual((await s().tickets.listOpen()).map((t) => t.id), [a.id, c.id, e.id]);
+        assert.deepEqual(
+          (await s().tickets.listOpen()).map((t) => t.id),
+          [a.id, c.id, e.id],
+        );
         await s().tickets.update({ ...c, status: 'resolved' });
         await s().tickets.update({ ...b, status: 'claimed' });
-        assert.deepEqual((await s().tickets.listOpen()).map((t) => t.id), [a.id, b.id, e.id]);
+        assert.deepEqual(
+          (await s().tickets.listOpen()).map((t) => t.id),
+          [a.id, b.id, e.id],
+        );
         assert.ok(d);
       });
 
@@ -280,7 +301,10 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         const first = await s().tickets.create(contractDraft('u1'));
         await rejectsWithOpenTicket(s().tickets.create(contractDraft('u1')), first.id);
         await rejectsWithOpenTicket(s().tickets.create(contractDraft('u1', 'claimed')), first.id);
-        assert.deepEqual((await s().tickets.listByRequester('u1')).map((t) => t.id), [first.id]);
+        assert.deepEqual(
+          (await s().tickets.listByRequester('u1')).map((t) => t.id),
+          [first.id],
+        );
         assert.deepEqual(await s().tickets.findOpenByRequester('u1'), first);
         // Others are not affected.
         const other = await s().tickets.create(contractDraft('u2'));
@@ -316,7 +340,10 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
           assert.ok(loss.reason instanceof OpenTicketExistsError, String(loss.reason));
           assert.equal(loss.reason.existing.id, won[0].value.id);
         }
-        assert.deepEqual((await s().tickets.listByRequester('racer')).map((t) => t.id), [won[0].value.id]);
+        assert.deepEqual(
+          (await s().tickets.listByRequester('racer')).map((t) => t.id),
+          [won[0].value.id],
+        );
       });
 
       it('when a ticket is created with deliveries, then they are queued for it, computed from the stored ticket', async () => {
@@ -329,13 +356,10 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         });
         assert.equal(await s().outbox.hasOpenItem('channel-card', ticket.id), true);
         const items = await s().outbox.claimDue(T0, 30_000, 10);
-        assert.deepEqual(
-          items.map((i) => [i.kind, i.payload]).sort(),
-          [
-            ['channel-card', { ticketId: ticket.id }],
-            ['webhook', { ticketId: ticket.id, event: 'created', at: ticket.createdAt }],
-          ],
-        );
+        assert.deepEqual(items.map((i) => [i.kind, i.payload]).sort(), [
+          ['channel-card', { ticketId: ticket.id }],
+          ['webhook', { ticketId: ticket.id, event: 'created', at: ticket.createdAt }],
+        ]);
         // A refused create queues nothing.
         await rejectsWithOpenTicket(s().tickets.create(contractDraft('u1'), { deliveries: (t) => [{ kind: 'channel-card', payload: { ticketId: t.id } }], now: T0 }), ticket.id);
         assert.deepEqual(await s().outbox.claimDue(T0 + 1000, 30_000, 10), []);
@@ -404,7 +428,10 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         const id = await s().outbox.enqueue('channel-card', { n: 1 }, T0);
         await s().outbox.claimDue(T0, 1000, 10);
         const again = await s().outbox.claimDue(T0 + 1000, 1000, 10);
-        assert.deepEqual(again.map((i) => [i.id, i.attempts]), [[id, 2]]);
+        assert.deepEqual(
+          again.map((i) => [i.id, i.attempts]),
+          [[id, 2]],
+        );
       });
 
       it('when an item is retried later, then it is not due before that time and due again after, with the error kept', async () => {
@@ -432,7 +459,10 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         await s().outbox.complete(a, T0 + 3);
         assert.equal(await s().outbox.pendingCount(), 1);
         const later = await s().outbox.claimDue(T0 + 10 * 60_000, 30_000, 10);
-        assert.deepEqual(later.map((i) => i.payload), [{ n: 2 }]);
+        assert.deepEqual(
+          later.map((i) => i.payload),
+          [{ n: 2 }],
+        );
       });
 
       it('when more items are due than the limit, then they are claimed in enqueue order, limit at a time', async () => {
@@ -440,8 +470,14 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         for (let i = 0; i < 5; i++) ids.push(await s().outbox.enqueue('webhook', { i }, T0));
         const first = await s().outbox.claimDue(T0, 30_000, 3);
         const rest = await s().outbox.claimDue(T0, 30_000, 3);
-        assert.deepEqual(first.map((i) => i.id), ids.slice(0, 3));
-        assert.deepEqual(rest.map((i) => i.id), ids.slice(3));
+        assert.deepEqual(
+          first.map((i) => i.id),
+          ids.slice(0, 3),
+        );
+        assert.deepEqual(
+          rest.map((i) => i.id),
+          ids.slice(3),
+        );
         assert.deepEqual(await s().outbox.claimDue(T0, 30_000, 0), []);
       });
 
@@ -481,7 +517,10 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         assert.equal(await s().outbox.deadLetterCount(), 1);
         assert.equal(await (await other()).outbox.deadLetterCount(), 1);
         const dead = await s().outbox.listDeadLetters(10);
-        assert.deepEqual(dead.map((d) => [d.id, d.kind, d.payload, d.lastError, d.deadAt]), [[id, 'notify-employee', { ticketId: 'HD-000007', text: 'hello' }, 'the Bot Connector answered 403', T0 + 1]]);
+        assert.deepEqual(
+          dead.map((d) => [d.id, d.kind, d.payload, d.lastError, d.deadAt]),
+          [[id, 'notify-employee', { ticketId: 'HD-000007', text: 'hello' }, 'the Bot Connector answered 403', T0 + 1]],
+        );
         // Only the notice is left to deliver, once.
         assert.equal(await s().outbox.pendingCount(), 1);
         const due = await s().outbox.claimDue(T0 + 10 * 60_000, 30_000, 10);
@@ -518,7 +557,10 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         await s().outbox.complete(done, T0 + 1);
         await s().outbox.deadLetter(done, 'too late', T0 + 2);
         assert.equal(await s().outbox.deadLetterCount(), 2);
-        assert.deepEqual((await s().outbox.listDeadLetters(1)).map((d) => d.id), [id]);
+        assert.deepEqual(
+          (await s().outbox.listDeadLetters(1)).map((d) => d.id),
+          [id],
+        );
       });
 
       it('when items share a ticket and destination, then they are claimed one at a time in order; other tickets and destinations do not wait', async () => {
@@ -528,7 +570,10 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         const e1 = await s().outbox.enqueue('notify-employee', { ticketId: 'HD-000001', text: 'x' }, T0);
         const free = await s().outbox.enqueue('incident-card', { n: 1 }, T0);
         const first = await s().outbox.claimDue(T0, 30_000, 10);
-        assert.deepEqual(first.map((i) => i.id), [a1, b1, e1, free]);
+        assert.deepEqual(
+          first.map((i) => i.id),
+          [a1, b1, e1, free],
+        );
         for (const id of [b1, e1, free]) await s().outbox.complete(id, T0);
         // a2 waits while a1 is in flight (on this instance or another) …
         assert.deepEqual(await (await other()).outbox.claimDue(T0 + 1, 30_000, 10), []);
@@ -536,9 +581,15 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         await s().outbox.retryLater(a1, 'HTTP 503', T0 + 60_000);
         assert.deepEqual(await s().outbox.claimDue(T0 + 2, 30_000, 10), []);
         const retried = await s().outbox.claimDue(T0 + 60_000, 30_000, 10);
-        assert.deepEqual(retried.map((i) => i.id), [a1]);
+        assert.deepEqual(
+          retried.map((i) => i.id),
+          [a1],
+        );
         await s().outbox.complete(a1, T0 + 60_001);
-        assert.deepEqual((await s().outbox.claimDue(T0 + 60_002, 30_000, 10)).map((i) => i.id), [a2]);
+        assert.deepEqual(
+          (await s().outbox.claimDue(T0 + 60_002, 30_000, 10)).map((i) => i.id),
+          [a2],
+        );
       });
 
       it('when an earlier item of a ticket is dead, then the later ones are not held back by it', async () => {
@@ -547,7 +598,10 @@ export function storeContractSuite(name: string, make: () => Promise<StoreFixtur
         await s().outbox.claimDue(T0, 30_000, 10);
         await s().outbox.deadLetter(a1, 'gone', T0 + 1);
         const next = await s().outbox.claimDue(T0 + 2, 30_000, 10);
-        assert.deepEqual(next.map((i) => i.id).filter((id) => id === a2), [a2]);
+        assert.deepEqual(
+          next.map((i) => i.id).filter((id) => id === a2),
+          [a2],
+        );
       });
 
       it('when an item is deferred, then the attempt is given back and it is due again at the given time', async () => {

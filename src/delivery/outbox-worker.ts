@@ -1,6 +1,7 @@
+import { systemClock, type Clock } from '../domain/clock';
 import { DeliveryNotReadyError, nextRetryDelayMs, PermanentDeliveryError, type OutboxItem, type OutboxStore } from '../domain/outbox';
-import type { BotLogger } from './app';
-import { UntrustedServiceUrlError } from './service-url-policy';
+import type { Logger } from '../logger';
+import { UntrustedServiceUrlError } from '../bot/service-url-policy';
 
 /**
  * Carries out one outbox item; throws to have it retried. `signal` aborts when the worker gives
@@ -12,7 +13,7 @@ export type Deliver = (item: OutboxItem, signal: AbortSignal) => Promise<void>;
 export interface OutboxWorkerOptions {
   outbox: OutboxStore;
   deliver: Deliver;
-  log: BotLogger;
+  log: Logger;
   /** How often the outbox is polled for due items (ms). */
   pollMs?: number;
   /** The first retry delay; later ones double (contract §3a, OUTBOX_RETRY_BASE_MS). */
@@ -25,7 +26,7 @@ export interface OutboxWorkerOptions {
   concurrency?: number;
   /** How long a claimed item is reserved for this instance; at least 4× the delivery timeout. */
   leaseMs?: number;
-  clock?: () => number;
+  clock?: Clock;
 }
 
 /** Raised when a delivery did not finish within its time. */
@@ -65,7 +66,7 @@ export class OutboxWorker {
   }
 
   private now(): number {
-    return (this.deps.clock ?? Date.now)();
+    return (this.deps.clock ?? systemClock)().getTime();
   }
 
   start(): void {

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
-import { isRegistrationCommand, registrationRefusal } from '../../src/bot/agent-desk';
-import { createAgentRoster } from '../../src/bot/agent-roster';
-import { HelpdeskChannelRegistry } from '../../src/bot/helpdesk-channel';
+import { isRegistrationCommand, registrationRefusal } from '../../src/desk/channel-commands';
+import { createAgentRoster } from '../../src/desk/agent-roster';
+import { HelpdeskChannelRegistry } from '../../src/desk/helpdesk-channel';
 import { loadConfig } from '../../src/config';
 import { createSqliteStores } from '../../src/store/sqlite-stores';
 import type { Stores } from '../../src/store/stores';
@@ -95,7 +95,7 @@ describe('AgentRoster and the registration rule (contract §3a), over a real SQL
     connector.teamMembers.set(team, [{ id: '29:m', name: 'Mia Member', aadObjectId: 'member-1' }]);
     let now = 1_000_000;
     const log = recordingLog();
-    const roster = createAgentRoster(loadConfig({}), { channels, adapter, log, clock: () => now, ttlMs: 300_000, missRefreshMs: 60_000 });
+    const roster = createAgentRoster(loadConfig({}), { channels, adapter, log, clock: () => new Date(now), ttlMs: 300_000, missRefreshMs: 60_000 });
     await registerChannel(team);
     assert.equal(await roster.sourceOf('member-1'), 'team', JSON.stringify(log.entries));
     assert.equal(await roster.isAgent('stranger'), false);
@@ -117,7 +117,7 @@ describe('AgentRoster and the registration rule (contract §3a), over a real SQL
   it('when the roster cannot be read, then nobody is an agent through it and one warning is logged, not one per check', async () => {
     const log = recordingLog();
     let now = 5_000_000;
-    const roster = createAgentRoster(loadConfig({}), { channels, adapter, log, clock: () => now });
+    const roster = createAgentRoster(loadConfig({}), { channels, adapter, log, clock: () => new Date(now) });
     await registerChannel('19:unknown-team@thread.tacv2'); // the loopback connector answers 404
     assert.equal(await roster.isAgent('member-1'), false);
     now += 1000;

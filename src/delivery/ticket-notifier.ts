@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../domain/clock';
 import { getPlaybook } from '../domain/playbooks';
 import type { OutboxStore } from '../domain/outbox';
 import type { TicketChange, TicketEvents } from '../domain/ticket-events';
@@ -79,7 +80,7 @@ export class TicketNotifier implements TicketEvents, TicketCreationHooks {
       outbox: OutboxStore;
       kick: () => void;
       webhookEnabled: boolean;
-      clock?: () => number;
+      clock?: Clock;
       onCreated?: (ticket: Ticket) => Promise<void>;
     },
   ) {}
@@ -101,6 +102,6 @@ export class TicketNotifier implements TicketEvents, TicketCreationHooks {
   }
 
   private now(): number {
-    return (this.deps.clock ?? Date.now)();
+    return (this.deps.clock ?? systemClock)().getTime();
   }
 }

@@ -1,6 +1,6 @@
 import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { SettingsStore } from '../domain/outbox';
-import { isTrustedServiceUrl, UntrustedServiceUrlError, type ServiceUrlPolicy } from './service-url-policy';
+import { isTrustedServiceUrl, UntrustedServiceUrlError, type ServiceUrlPolicy } from '../bot/service-url-policy';
 
 /** Where tickets are posted: a Teams channel, and the team whose members are agents (docs/contract.md §3a). */
 export interface HelpdeskChannel {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OutboxWorker, type Deliver } from '../../src/bot/outbox-worker';
+import { OutboxWorker, type Deliver } from '../../src/delivery/outbox-worker';
 import { DeliveryNotReadyError, PermanentDeliveryError, type OutboxItem } from '../../src/domain/outbox';
 import { createSqliteStores } from '../../src/store/sqlite-stores';
 import type { Stores } from '../../src/store/stores';
@@ -162,7 +162,7 @@ describe('OutboxWorker (real SQLite outbox)', function () {
         claimed = true;
         await held;
       },
-      { deliveryTimeoutMs: 5000, leaseMs: 100, clock: () => T },
+      { deliveryTimeoutMs: 5000, leaseMs: 100, clock: () => new Date(T) },
     );
     await stores.outbox.enqueue('channel-card', { ticketId: 'HD-000001' }, T);
     await until(() => claimed, 'the claim');

@@ -3,7 +3,7 @@ import { CAUSE_IDS } from '../domain/causes';
 import { getPlaybook } from '../domain/playbooks';
 import { answerLabel, isQuestionId, QUESTIONS } from '../domain/questions';
 import { isOpen, STATUS_LABELS, type Ticket } from '../domain/tickets';
-import { formatWhen, historyText, resultLabel } from './present';
+import { formatWhen, historyText, resultLabel } from '../dialogs/present';
 
 /** Agent-facing status words (the employee's say "your"). */
 const AGENT_STATUS: Record<Ticket['status'], string> = {

@@ -1,6 +1,7 @@
+import { systemClock, type Clock } from '../domain/clock';
 import type { OutboxStore } from '../domain/outbox';
 import type { TicketRepository } from '../domain/tickets';
-import type { BotLogger } from './app';
+import type { Logger } from '../logger';
 
 /** What the sweeper needs; built in src/index.ts. */
 export interface TicketSweeperDeps {
@@ -8,7 +9,7 @@ export interface TicketSweeperDeps {
   outbox: Pick<OutboxStore, 'enqueue' | 'hasOpenItem'>;
   /** Starts an outbox round after something was queued. */
   kick: () => void;
-  log: BotLogger;
+  log: Logger;
   /** Conversation state (transcripts, sign-ins read) untouched since the cutoff; optional. */
   conversations?: { purgeStateBefore(cutoff: Date): Promise<number> };
   /** Closed tickets last changed longer ago than this are purged (config.retentionDays). */
@@ -19,7 +20,7 @@ export interface TicketSweeperDeps {
   sweepEveryMs?: number;
   /** Default one hour. */
   purgeEveryMs?: number;
-  clock?: () => number;
+  clock?: Clock;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -111,6 +112,6 @@ export class TicketSweeper {
   }
 
   private now(): number {
-    return (this.deps.clock ?? Date.now)();
+    return (this.deps.clock ?? systemClock)().getTime();
   }
 }

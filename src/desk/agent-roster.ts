@@ -1,11 +1,12 @@
+import { systemClock, type Clock } from '../domain/clock';
 import type { TokenCredential } from '@azure/identity';
 import { TeamsInfo } from 'botbuilder';
 import type { Config } from '../config';
 import { createGraphCredential } from '../graph/graph-credential';
 import { GraphGroupMembership, type GroupMembershipPort } from '../graph/group-membership';
-import type { BotLogger } from './app';
+import type { Logger } from '../logger';
 import { inHelpdeskChannel, type ChannelSender, type HelpdeskChannel, type HelpdeskChannelRegistry } from './helpdesk-channel';
-import { createServiceUrlPolicy } from './service-url-policy';
+import { createServiceUrlPolicy } from '../bot/service-url-policy';
 
 /** A help desk agent. */
 export interface Agent {
@@ -27,7 +28,7 @@ export interface AgentRosterDeps extends ChannelSender {
   channels: HelpdeskChannelRegistry;
   /** HELPDESK_AGENTS_GROUP_ID read through Graph; undefined when not configured or Graph is off. */
   group?: GroupMembershipPort;
-  log: BotLogger;
+  log: Logger;
   /** How long the team roster is reused; default 5 minutes. */
   ttlMs?: number;
   /**
@@ -37,7 +38,7 @@ export interface AgentRosterDeps extends ChannelSender {
   missRefreshMs?: number;
   /** The last good roster stands in for a failed read at most this long; default 1 hour. */
   maxStaleMs?: number;
-  clock?: () => number;
+  clock?: Clock;
 }
 
 /** Roster pages read at most (500 members each). */
@@ -60,7 +61,7 @@ export class AgentRoster {
   }
 
   private now(): number {
-    return (this.deps.clock ?? Date.now)();
+    return (this.deps.clock ?? systemClock)().getTime();
   }
 
   /** How `aadObjectId` is an agent, or undefined when it is not one. Cheapest source first. */

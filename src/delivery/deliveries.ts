@@ -1,23 +1,22 @@
+import { systemClock, type Clock } from '../domain/clock';
 import { createHmac, randomUUID } from 'node:crypto';
-import { CardFactory, MessageFactory, type Activity, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import { activityForCard } from '../bot/send';
 import type { ConnectorClient } from 'botframework-connector';
-import { renderAgentTicketCard, renderIncidentCard, renderMessageCard, renderTicketResolvedCard, type AdaptiveCard, type IncidentCardModel } from '../cards';
+import { renderAgentTicketCard, renderFixStartCard, renderIncidentCard, renderMessageCard, renderTicketResolvedCard, type AdaptiveCard, type IncidentCardModel } from '../cards';
 import { CARD_BUDGET_BYTES, cardBytes, shrinkCard } from '../cards/card-budget';
-import { presentAgentTicket } from '../dialogs/present-agent';
+import { presentAgentTicket } from '../desk/present-agent';
 import { DeliveryNotReadyError, PermanentDeliveryError, type DeadLetterNoticePayload, type OutboxItem, type OutboxKind, type SettingsStore } from '../domain/outbox';
-import { TicketConflictError, type Ticket, type TicketRepository } from '../domain/tickets';
-import type { Agent } from './agent-roster';
-import type { BotLogger } from './app';
-import type { HelpdeskChannel, HelpdeskChannelRegistry } from './helpdesk-channel';
-import { isTrustedServiceUrl, UntrustedServiceUrlError, type ServiceUrlPolicy } from './service-url-policy';
+import { retryOnConflict } from '../domain/retry-on-conflict';
+import type { Ticket, TicketRepository } from '../domain/tickets';
+import type { Agent } from '../desk/agent-roster';
+import type { Logger } from '../logger';
+import type { HelpdeskChannel, HelpdeskChannelRegistry } from '../desk/helpdesk-channel';
+import { channelAddressOf, channelPostMarkerKey, isReference, withRepostedNotice, type ChannelAddress } from './channel-address';
+import { CardTooLargeError, classify, definitelyNotPosted, isTooLarge } from './connector-errors';
+import { isTrustedServiceUrl, UntrustedServiceUrlError, type ServiceUrlPolicy } from '../bot/service-url-policy';
 
-/** Where a ticket's card lives in the help desk channel. */
-export interface ChannelAddress {
-  reference: Partial<ConversationReference>;
-  activityId: string;
-  /** Set when the card was posted again after an interrupted post, so it keeps saying so. */
-  reposted?: boolean;
-}
+export { REPOSTED_NOTICE, channelAddressOf, type ChannelAddress } from './channel-address';
 
 /** Outbox payloads, by kind. */
 export type NotifyEmployeePayload = { ticketId: string; title: string; text: string; card?: 'resolved' | 'fix'; causeId?: string; note?: string; agentName?: string };
@@ -38,20 +37,12 @@ export interface DeliveryDeps {
   serviceUrlPolicy: ServiceUrlPolicy;
   webhook?: { url: string; secret?: string };
   fetch?: typeof fetch;
-  log?: BotLogger;
+  log?: Logger;
   /** Fits a rendered card into `maxBytes` (after a 413 from the connector); defaults to the cards' own. */
   shrink?: (card: AdaptiveCard, maxBytes: number) => AdaptiveCard;
   /** The most bytes a card may take before it is sent (default CARD_BUDGET_BYTES). */
   cardBudgetBytes?: number;
-  clock?: () => number;
-}
-
-/** Shown on a channel card posted again after an interrupted post (Teams cannot be asked whether the first arrived). */
-export const REPOSTED_NOTICE = 'Re-posted after an interruption; an earlier copy of this card may exist in the channel.';
-
-/** The settings key of a channel post that has started and not been recorded yet. */
-export function channelPostMarkerKey(ticketId: string): string {
-  return `channel-post:${ticketId}`;
+  clock?: Clock;
 }
 
 interface PostMarker {
@@ -66,68 +57,6 @@ const SHRINK_FACTOR = 0.7;
 /** Plain text sent into a thread is bounded (Teams refuses messages over about 28 KB). */
 const MAX_THREAD_TEXT = 8000;
 const WEBHOOK_TIMEOUT_MS = 10_000;
-
-/** The connector kept refusing a card for its size even after the smallest re-render (it did not post it). */
-class CardTooLargeError extends Error {
-  readonly statusCode = 413;
-  constructor(bytes: number) {
-    super(`the connector still refused the card as too large at ${bytes} bytes`);
-    this.name = 'CardTooLargeError';
-  }
-}
-
-/** The HTTP status of a Bot Connector (or wrapped) error, if it carries one. */
-export function httpStatusOf(error: unknown): number | undefined {
-  for (let e = error as { statusCode?: unknown; status?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (typeof e.statusCode === 'number') return e.statusCode;
-    if (typeof e.status === 'number') return e.status;
-  }
-  return undefined;
-}
-
-/** True when the connector refused a message for its size (413, or 400 saying so). */
-function isTooLarge(error: unknown): boolean {
-  const status = httpStatusOf(error);
-  if (status === 413) return true;
-  const e = error as { code?: unknown; message?: unknown };
-  return status === 400 && /too\s*(large|big)|size/i.test(`${String(e?.code ?? '')} ${String(e?.message ?? '')}`);
-}
-
-/** Errors a retry cannot fix become PermanentDeliveryError; the rest pass through unchanged. */
-function classify(error: unknown): unknown {
-  const status = httpStatusOf(error);
-  if (status === 403 || status === 404) {
-    const why = status === 403 ? 'the bot is not allowed there (removed from the team or chat, or blocked)' : 'the conversation or message no longer exists';
-    return new PermanentDeliveryError(`the Bot Connector answered ${status}: ${why}`, { cause: error });
-  }
-  return error;
-}
-
-/**
- * True when the connector answered in a way that proves the message was not posted (so a retry
- * may post without warning). A timeout, a dropped connection or a gateway error proves nothing.
- */
-function definitelyNotPosted(error: unknown): boolean {
-  const status = httpStatusOf(error);
-  return status !== undefined && ((status >= 400 && status < 500) || status === 503);
-}
-
-function isReference(value: unknown): value is Partial<ConversationReference> & { serviceUrl: string; conversation: { id: string } } {
-  const r = value as { serviceUrl?: unknown; conversation?: { id?: unknown } } | undefined;
-  return typeof r === 'object' && r !== null && typeof r.serviceUrl === 'string' && typeof r.conversation?.id === 'string';
-}
-
-/** The recorded channel address of a ticket, if it has a usable one. */
-export function channelAddressOf(ticket: Ticket): ChannelAddress | undefined {
-  const address = ticket.channelAddress as ChannelAddress | undefined;
-  if (!address || typeof address !== 'object' || typeof address.activityId !== 'string' || !isReference(address.reference)) return undefined;
-  return address;
-}
-
-function withRepostedNotice(card: AdaptiveCard): AdaptiveCard {
-  const body = Array.isArray(card.body) ? card.body : [];
-  return { ...card, body: [{ type: 'TextBlock', text: REPOSTED_NOTICE, wrap: true, isSubtle: true, color: 'Attention', size: 'Small' }, ...body] };
-}
 
 function boundText(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -164,7 +93,7 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?:
   const appId = deps.botAppId ?? '';
   const budget = deps.cardBudgetBytes ?? CARD_BUDGET_BYTES;
   const shrink = deps.shrink ?? shrinkCard;
-  const now = (): number => (deps.clock ?? Date.now)();
+  const now = (): number => (deps.clock ?? systemClock)().getTime();
 
   /** Runs `logic` in a proactive turn; whatever it throws is thrown here, after the turn. */
   async function inConversation(reference: unknown, logic: (context: TurnContext) => Promise<void>): Promise<void> {
@@ -253,9 +182,7 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?:
       };
       if ('card' in content) {
         await sendCard(content.card, async (card) => {
-          const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
-          activity.summary = boundText(content.summary, 200);
-          await create(activity);
+          await create(activityForCard(card, content.summary, 200));
         });
       } else {
         await create({ type: 'message', text: content.text, textFormat: 'plain' });
@@ -268,9 +195,7 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?:
   async function updateCard(address: ChannelAddress, card: AdaptiveCard): Promise<void> {
     await inConversation(address.reference, async (context) => {
       await sendCard(address.reposted ? withRepostedNotice(card) : card, async (fitted) => {
-        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(fitted));
-        activity.id = address.activityId;
-        await context.updateActivity(activity);
+        await context.updateActivity({ ...activityForCard(fitted), id: address.activityId });
       });
     });
   }
@@ -280,20 +205,16 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?:
    * through after all) does not move the ticket's card, it is only logged.
    */
   async function recordAddress(ticketId: string, address: ChannelAddress): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+    const outcome = await retryOnConflict(21, async () => {
       const ticket = await loadTicket(ticketId);
       const recorded = channelAddressOf(ticket);
       if (recorded) {
         if (recorded.activityId !== address.activityId) deps.log?.warn({ ticketId, kept: recorded.activityId, extra: address.activityId }, 'a ticket card was posted twice; the first copy stays the ticket card');
         return;
       }
-      try {
-        await deps.tickets.update({ ...ticket, channelAddress: address });
-        return;
-      } catch (error) {
-        if (!(error instanceof TicketConflictError) || attempt >= 20) throw error;
-      }
-    }
+      await deps.tickets.update({ ...ticket, channelAddress: address });
+    });
+    if (!outcome.done) throw outcome.error;
   }
 
   async function clearMarker(key: string, token: string): Promise<void> {
@@ -360,19 +281,10 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?:
     }
     await inConversation(reference, async (context) => {
       await sendCard(card, async (fitted) => {
-        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(fitted));
-        activity.summary = boundText(`${payload.title}: ${payload.text}`, 200);
-        await context.sendActivity(activity);
+        await context.sendActivity(activityForCard(fitted, `${payload.title}: ${payload.text}`, 200));
       });
       if (payload.card === 'fix' && typeof payload.causeId === 'string') {
-        const start = {
-          type: 'AdaptiveCard',
-          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-          version: '1.5',
-          body: [{ type: 'TextBlock', text: 'Ready when you are.', wrap: true }],
-          actions: [{ type: 'Action.Submit', title: 'Start the steps', data: { verb: 'fix.start', causeId: payload.causeId } }],
-        };
-        await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(start)));
+await context.sendActivity(activityForCard(renderFixStartCard({ causeId: payload.causeId })));
       }
     });
   }

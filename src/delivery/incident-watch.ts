@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../domain/clock';
 import type { IncidentCardModel } from '../cards';
 import { formatWhen } from '../dialogs/present';
 import { detectIncidents, INCIDENT_THRESHOLD, INCIDENT_WINDOW_MINUTES, type IncidentSignal } from '../domain/incidents';
@@ -19,12 +20,12 @@ export class IncidentWatch {
       kick: () => void;
       threshold?: number;
       windowMinutes?: number;
-      clock?: () => Date;
+      clock?: Clock;
     },
   ) {}
 
   async record(signal: IncidentSignal): Promise<void> {
-    const now = (this.deps.clock ?? (() => new Date()))();
+    const now = (this.deps.clock ?? systemClock)();
     const windowMinutes = this.deps.windowMinutes ?? INCIDENT_WINDOW_MINUTES;
     const from = now.getTime() - windowMinutes * 60_000;
     const kept = ((await this.deps.settings.get<IncidentSignal[]>(SIGNALS_KEY)) ?? []).filter((s) => Date.parse(s.at) >= from);

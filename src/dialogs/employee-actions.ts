@@ -1,0 +1,113 @@
+import type { AdaptiveCard } from '../cards';
+import { recordLine } from '../domain/case-file';
+import type { CauseId } from '../domain/causes';
+import type { FixResultValue } from '../domain/fix-walkthrough';
+import { addDetails, rateTicket, reopenTicket, withdrawTicket } from '../domain/handoff';
+import type { QuestionId } from '../domain/questions';
+import { runCommand } from './employee-chat';
+import { changeOwnTicket, createTicket, showTicket } from './employee-tickets';
+import type { EmployeeDeps, EmployeeTurn } from './employee-turn';
+import { beginFix, beginTriage, continueFlow, inFlow } from './flows';
+
+/**
+ * The employee's card actions, one function per verb (the routes in src/bot/routes.ts call them
+ * with validated data). Each returns the card that replaces the pressed one, when there is one.
+ */
+export type EmployeeAction<T> = (turn: EmployeeTurn, deps: EmployeeDeps, data: T) => Promise<AdaptiveCard | undefined>;
+
+/** Writes the button press to the transcript (the ticket shows it to the help desk). */
+export function recordPress(turn: EmployeeTurn, what: string): void {
+  recordLine(turn.caseFile, 'employee', what, turn.now);
+}
+
+/** `triage.start` / `triage.restart`: a fresh triage. */
+export const startOver: EmployeeAction<object> = async (turn, deps) => {
+  await beginTriage(turn, deps, {});
+  return undefined;
+};
+
+/** `help.show`. */
+export const showHelp: EmployeeAction<object> = async (turn, deps) => {
+  await runCommand(turn, deps, 'help');
+  return undefined;
+};
+
+/** `triage.answer`: the flow in progress takes it; without one, it starts a triage with it. */
+export const answerQuestion: EmployeeAction<{ questionId: QuestionId; answer: string }> = async (turn, deps, data) => {
+  if (inFlow(turn)) await continueFlow(turn, deps, { kind: 'answer', questionId: data.questionId, answer: data.answer });
+  else await beginTriage(turn, deps, { answer: { questionId: data.questionId, answer: data.answer } });
+  return undefined;
+};
+
+/** `fix.result`: the flow judges it (the walkthrough applies it, triage says the card is from an earlier diagnosis). */
+export const stepResult: EmployeeAction<{ causeId: string; stepId: string; result: FixResultValue }> = async (turn, deps, data) => {
+  if (inFlow(turn)) {
+    await continueFlow(turn, deps, { kind: 'fix-result', causeId: data.causeId, stepId: data.stepId, result: data.result });
+  } else {
+    await turn.notice('That walkthrough has ended', 'Describe the problem again to start a new one, or press "Open a ticket" on the last card to reach the help desk.');
+  }
+  return undefined;
+};
+
+/** `triage.rate`: the self-service rating. */
+export const rateHelp: EmployeeAction<{ causeId?: string; rating: number }> = async (turn, deps, data) => {
+  recordLine(turn.caseFile, 'employee', `rated the help ${data.rating}/5`, turn.now);
+  deps.log.info({ rating: data.rating, causeId: data.causeId }, 'self-service rating');
+  await turn.notice('Thanks for the rating', data.rating >= 4 ? 'Glad I could help.' : "Sorry it wasn't smoother. Your rating helps the help desk improve these steps.", 'good');
+  return undefined;
+};
+
+/** `ticket.create`. */
+export const openTicket: EmployeeAction<{ causeId?: string; details?: string }> = async (turn, deps, data) => {
+  await createTicket(turn, deps, data.causeId, data.details);
+  return undefined;
+};
+
+/** `ticket.status` and, in the employee's chat, `ticket.refresh`. */
+export const ticketStatus: EmployeeAction<{ ticketId: string }> = (turn, deps, data) => showTicket(turn, deps, data.ticketId);
+
+/** `ticket.rate`. */
+export const rateOwnTicket: EmployeeAction<{ ticketId: string; rating: number; comment?: string }> = (turn, deps, data) =>
+  changeOwnTicket(
+    turn,
+    deps,
+    data.ticketId,
+    (t, me) => rateTicket(t, me, data.rating, data.comment, turn.now),
+    (me) => ({ kind: 'rated', actor: me, rating: data.rating, comment: data.comment }),
+  );
+
+/** `ticket.withdraw`. */
+export const withdrawOwnTicket: EmployeeAction<{ ticketId: string }> = (turn, deps, data) =>
+  changeOwnTicket(
+    turn,
+    deps,
+    data.ticketId,
+    (t, me) => withdrawTicket(t, me, turn.now),
+    (me) => ({ kind: 'withdrawn', actor: me }),
+  );
+
+/** `ticket.details`. */
+export const addTicketDetails: EmployeeAction<{ ticketId: string; text: string }> = (turn, deps, data) =>
+  changeOwnTicket(
+    turn,
+    deps,
+    data.ticketId,
+    (t, me) => addDetails(t, me, data.text, turn.now),
+    (me) => ({ kind: 'details-added', actor: me, text: data.text }),
+  );
+
+/** `ticket.not-fixed`: the employee's "It's not fixed" on the resolution card; agents reopen with ticket.reopen. */
+export const notFixed: EmployeeAction<{ ticketId: string }> = (turn, deps, data) =>
+  changeOwnTicket(
+    turn,
+    deps,
+    data.ticketId,
+    (t, me) => reopenTicket(t, me, turn.now, 'The employee says it is not fixed.'),
+    (me) => ({ kind: 'reopened', actor: me, byEmployee: true }),
+  );
+
+/** `fix.start`: the walkthrough an agent sent. */
+export const startSentFix: EmployeeAction<{ causeId: CauseId }> = async (turn, _deps, data) => {
+  await beginFix(turn, data.causeId);
+  return undefined;
+};

@@ -1,0 +1,151 @@
+import { renderDiagnosisCard, renderQuestionCard } from '../cards';
+import { recordLine } from '../domain/case-file';
+import type { LookupResult } from '../domain/directory';
+import { extractFacts } from '../domain/message-parser';
+import { getPlaybook } from '../domain/playbooks';
+import { selectNextQuestion } from '../domain/question-selector';
+import { answerLabel, getQuestion, isAnswerFor, type QuestionId } from '../domain/questions';
+import { matchTypedAnswer } from './answer-matcher';
+import type { TriageFlow } from './conversation-state';
+import type { EmployeeDeps, EmployeeTurn, FlowInput } from './employee-turn';
+import { startFix } from './fix-flow';
+import { caseEvidence, lookupNote, presentDiagnosis, presentQuestion } from './present';
+
+/** What starts a triage: the employee's first message, and any answer given with it. */
+export interface TriageOptions {
+  text?: string;
+  answer?: { questionId: QuestionId; answer: string };
+}
+
+/** How long a directory lookup may take before triage carries on without it. */
+export const LOOKUP_BUDGET_MS = 8000;
+
+/**
+ * Triage: reads the first message, looks up the employee's own sign-in evidence, then asks only
+ * the questions that still change the outcome, one at a time, and hands the diagnosis to the fix
+ * walkthrough. These functions run over `conversation.flow` ({ kind: 'triage' }).
+ */
+export async function startTriage(turn: EmployeeTurn, deps: EmployeeDeps, options: TriageOptions = {}): Promise<void> {
+  const file = turn.caseFile;
+  const flow: TriageFlow = { kind: 'triage' };
+  turn.conversation.flow = flow;
+  if (options.text) {
+    const facts = extractFacts(options.text, turn.locale);
+    Object.assign(file.answers, facts.answers);
+    file.proxy = file.proxy || facts.proxy;
+  }
+  if (options.answer) file.answers[options.answer.questionId] = options.answer.answer;
+  file.lookup = await lookup(turn, deps);
+  await advance(turn, deps, flow, lookupNote(file.lookup));
+}
+
+/** The employee's next move while triage is asking. */
+export async function continueTriage(turn: EmployeeTurn, deps: EmployeeDeps, flow: TriageFlow, input: FlowInput): Promise<void> {
+  const file = turn.caseFile;
+  if (input.kind === 'answer') {
+    const already = file.answers[input.questionId];
+    if (already === input.answer && flow.pending !== input.questionId) return; // a second click on an answered card
+    file.answers[input.questionId] = input.answer;
+    if (flow.pending === input.questionId) flow.pending = undefined;
+    return advance(turn, deps, flow);
+  }
+  if (input.kind === 'text' && flow.pending) {
+    const pending = flow.pending;
+    const answer = matchTypedAnswer(pending, input.text);
+    const facts = extractFacts(input.text, turn.locale);
+    for (const [q, a] of Object.entries(facts.answers)) if (file.answers[q as QuestionId] === undefined) file.answers[q as QuestionId] = a;
+    file.proxy = file.proxy || facts.proxy;
+    if (answer && isAnswerFor(pending, answer)) {
+      file.answers[pending] = answer;
+      recordLine(file, 'bot', `(read as: ${answerLabel(pending, answer, turn.locale)})`, turn.now);
+      flow.pending = undefined;
+      return advance(turn, deps, flow);
+    }
+    if (file.answers[pending] !== undefined) {
+      flow.pending = undefined;
+      return advance(turn, deps, flow);
+    }
+    await turn.notice("I didn't catch that", 'Please pick one of the answers on the card below, or type "start over" or "help".');
+    return ask(turn, flow, pending);
+  }
+  if (input.kind === 'none' && flow.pending) return ask(turn, flow, flow.pending); // after a refused answer: show the question again
+  if (input.kind === 'fix-result') {
+    await turn.notice('That button is from an older card', "We're still working out the cause. Please answer the question below first.");
+    return flow.pending ? ask(turn, flow, flow.pending) : advance(turn, deps, flow);
+  }
+}
+
+async function lookup(turn: EmployeeTurn, deps: EmployeeDeps): Promise<LookupResult> {
+  if (!turn.userId) {
+    return {
+      ok: false,
+      failure: {
+        kind: 'misconfigured',
+        message: "Teams didn't tell me who you are (your message carried no Microsoft Entra ID), so I can't look up your account.",
+        adminDetail: 'Activity had no from.aadObjectId.',
+      },
+    };
+  }
+  const budgetMs = deps.lookupBudgetMs ?? LOOKUP_BUDGET_MS;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<LookupResult>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve({ ok: false, failure: { kind: 'timeout', message: 'the directory took too long to answer.', adminDetail: `Lookup exceeded ${budgetMs} ms.` } });
+    }, budgetMs);
+  });
+  try {
+    const result = await Promise.race([deps.directory.lookup(turn.userId, { now: turn.now, signal: controller.signal }), timeout]);
+    if (!result.ok) deps.log.warn({ kind: result.failure.kind, detail: result.failure.adminDetail }, 'directory lookup failed');
+    return result;
+  } catch (error) {
+    deps.log.warn({ err: (error as Error).message }, 'directory lookup threw');
+    return { ok: false, failure: { kind: 'unavailable', message: 'the directory could not be reached.', adminDetail: (error as Error).message } };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Asks the next useful question, or concludes and starts the walkthrough of the likely cause. */
+async function advance(turn: EmployeeTurn, deps: EmployeeDeps, flow: TriageFlow, note?: string): Promise<void> {
+  const file = turn.caseFile;
+  const evidence = caseEvidence(file, turn.now);
+  const next = selectNextQuestion({ answers: file.answers, proxy: file.proxy, evidence }, file.asked);
+  if (next.question) {
+    if (!file.asked.includes(next.question)) file.asked.push(next.question);
+    return ask(turn, flow, next.question, note);
+  }
+  const diagnosis = next.diagnosis;
+  const model = presentDiagnosis(diagnosis, file, evidence, turn.timeZone);
+  file.diagnosis = {
+    leading: diagnosis.leading,
+    confidence: diagnosis.confidence,
+    clear: diagnosis.clear,
+    findings: model.findings.map((f) => `${f.supports ? '✔' : '✖'} ${f.text}`),
+    alternatives: diagnosis.ranked
+      .filter((r) => r.causeId !== diagnosis.leading)
+      .slice(0, 3)
+      .map((r) => ({ causeId: r.causeId, confidence: r.confidence })),
+  };
+  deps.log.info({ causeId: diagnosis.leading, confidence: diagnosis.confidence, questions: file.asked.length }, 'diagnosis');
+  await deps
+    .onDiagnosis?.({
+      at: turn.now.toISOString(),
+      causeId: diagnosis.leading,
+      failedPolicies: evidence?.failedPolicies ?? [],
+      latestCode: evidence?.oneDriveFailures[0]?.code,
+      requesterId: turn.userId,
+      requesterName: turn.userName,
+    })
+    .catch((error: Error) => deps.log.warn({ err: error.message }, 'diagnosis hook failed'));
+  await turn.say(renderDiagnosisCard(model), `Likely cause: ${getPlaybook(diagnosis.leading, turn.locale).title} (${diagnosis.confidence}% confidence)`);
+  await startFix(turn, diagnosis.leading);
+}
+
+async function ask(turn: EmployeeTurn, flow: TriageFlow, questionId: QuestionId, note?: string): Promise<void> {
+  const file = turn.caseFile;
+  flow.pending = questionId;
+  const number = Math.max(1, file.asked.indexOf(questionId) + 1);
+  await turn.say(renderQuestionCard(presentQuestion(questionId, number, note)), getQuestion(questionId, turn.locale).text);
+}
