@@ -35,7 +35,7 @@ function render(model: DiagnosisCardModel, limits: Limits): AdaptiveCard {
   return renderTemplate(template, {
     causeId: model.causeId,
     title: model.title,
-    confidenceText: `Confidence: ${model.confidenceLabel} (${clampPercent(model.confidencePercent)}%)`,
+    ...part('confidenceText', model.showConfidence === false ? '' : `Confidence: ${model.confidenceLabel} (${clampPercent(model.confidencePercent)}%)${model.basis ? ` · based on ${model.basis}` : ''}`),
     explanation: model.explanation,
     ...part('findings', findingLines(model.findings.slice(0, limits.findingsShown), limits.textLength)),
     ...part('events', events),
@@ -43,8 +43,10 @@ function render(model: DiagnosisCardModel, limits: Limits): AdaptiveCard {
     ...part('eventsSummary', plainText(model.eventsSummary, TEXT_LIMITS.line)),
     ...part('lookupNote', plainText(model.lookupNote, TEXT_LIMITS.line)),
     warnings: model.warnings.map((text) => ({ text })),
-    hasAlternatives: alternatives.length > 0,
-    alternativesText: `Other possibilities: ${alternatives.join(', ')}`,
+    hasAlternatives: alternatives.length > 0 || Boolean(model.closeTo),
+    alternativesText: model.closeTo
+      ? `It is close: this could also be "${model.closeTo}". If the steps below do not help, the help desk will check that too.`
+      : `Other possibilities: ${alternatives.join(', ')}`,
     nextText,
   });
 }

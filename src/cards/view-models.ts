@@ -72,6 +72,12 @@ export interface DiagnosisCardModel {
   alternatives: Array<{ title: string; confidencePercent: number }>;
   /** How many fix steps follow; 0 means only the help desk can fix it. */
   stepCount: number;
+  /** False when the cause is not clear yet: the card then shows no confidence at all. */
+  showConfidence?: boolean;
+  /** What the diagnosis rests on, in words ("your sign-in logs" or "your answers only"). */
+  basis?: string;
+  /** A second cause nearly as likely: the card says it is close and names both. */
+  closeTo?: string;
 }
 
 /** One fix step. */

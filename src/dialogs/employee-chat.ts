@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { sendCard } from '../bot/send';
 import { renderHelpCard, renderWelcomeCard } from '../cards';
 import { recordLine } from '../domain/case-file';
+import { continueTriage } from './triage-flow';
 import { classifyMessage, type Command } from '../domain/message-parser';
 import { relayToAgent, showMyTickets } from './employee-tickets';
 import type { EmployeeDeps, EmployeeTurn } from './employee-turn';
@@ -86,6 +87,8 @@ export async function onText(turn: EmployeeTurn, deps: EmployeeDeps, input: Type
   if (await relayToAgent(turn, deps, input.text)) return;
   switch (intent.kind) {
     case 'problem':
+      // Mid-triage, a message about OneDrive is more detail for the same case (and may answer the open question), not a new one.
+      if (turn.conversation.flow?.kind === 'triage') return continueTriage(turn, deps, turn.conversation.flow, { kind: 'text', text: input.text });
       await beginTriage(turn, deps, { text: input.text });
       return;
     case 'greeting':

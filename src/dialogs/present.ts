@@ -95,8 +95,8 @@ function hours(from: Date, to: Date): number {
 }
 
 /** Diagnosis card view-model. */
-export function presentDiagnosis(diagnosis: Diagnosis, caseFile: CaseFile, analysis: EvidenceAnalysis | undefined, timeZone?: string): DiagnosisCardModel {
-  const playbook = getPlaybook(diagnosis.leading);
+export function presentDiagnosis(diagnosis: Diagnosis, caseFile: CaseFile, analysis: EvidenceAnalysis | undefined, timeZone?: string, locale?: string): DiagnosisCardModel {
+  const playbook = getPlaybook(diagnosis.leading, locale);
   const lead = diagnosis.ranked.find((r) => r.causeId === diagnosis.leading);
   const findings = (lead?.findings ?? [])
     .filter((f) => f.weight !== 0 || diagnosis.leading === 'unknown')
@@ -124,8 +124,12 @@ export function presentDiagnosis(diagnosis: Diagnosis, caseFile: CaseFile, analy
     alternatives: diagnosis.ranked
       .filter((r) => r.causeId !== diagnosis.leading && r.confidence >= 10)
       .slice(0, 2)
-      .map((r) => ({ title: getPlaybook(r.causeId).title, confidencePercent: r.confidence })),
-    stepCount: playbook.steps.length,
+      .map((r) => ({ title: getPlaybook(r.causeId, locale).title, confidencePercent: r.confidence })),
+    stepCount: employeeSteps(playbook, caseFile.platform).length,
+    // "Not clear yet" shows no confidence; otherwise say what it rests on.
+    showConfidence: diagnosis.leading !== 'unknown',
+    basis: diagnosis.evidenceBacked ? 'your sign-in logs' : 'what you told me (no sign-in evidence)',
+    closeTo: diagnosis.runnerUp ? getPlaybook(diagnosis.runnerUp, locale).title : undefined,
   };
 }
 

@@ -1,5 +1,5 @@
 import { renderDiagnosisCard, renderQuestionCard } from '../cards';
-import { recordLine } from '../domain/case-file';
+import { applyTypedFacts, diagnosisInputOf, platformFromSignIns, recordAnswer, recordLine } from '../domain/case-file';
 import type { LookupResult } from '../domain/directory';
 import { extractFacts } from '../domain/message-parser';
 import { getPlaybook } from '../domain/playbooks';
@@ -29,13 +29,11 @@ export async function startTriage(turn: EmployeeTurn, deps: EmployeeDeps, option
   const file = turn.caseFile;
   const flow: TriageFlow = { kind: 'triage' };
   turn.conversation.flow = flow;
-  if (options.text) {
-    const facts = extractFacts(options.text, turn.locale);
-    Object.assign(file.answers, facts.answers);
-    file.proxy = file.proxy || facts.proxy;
-  }
-  if (options.answer) file.answers[options.answer.questionId] = options.answer.answer;
+  if (options.text) applyTypedFacts(file, extractFacts(options.text, turn.locale));
+  if (options.answer) recordAnswer(file, options.answer.questionId, options.answer.answer);
   file.lookup = await lookup(turn, deps);
+  // The sign-in logs know the desktop even when the employee did not say.
+  if (file.lookup.ok) file.platform ??= platformFromSignIns(file.lookup.evidence.signIns);
   await advance(turn, deps, flow, lookupNote(file.lookup));
 }
 
@@ -44,8 +42,8 @@ export async function continueTriage(turn: EmployeeTurn, deps: EmployeeDeps, flo
   const file = turn.caseFile;
   if (input.kind === 'answer') {
     const already = file.answers[input.questionId];
-    if (already === input.answer && flow.pending !== input.questionId) return; // a second click on an answered card
-    file.answers[input.questionId] = input.answer;
+    if (already === input.answer && flow.pending !== input.questionId && !file.textFacts?.includes(input.questionId)) return; // a second click on an answered card
+    recordAnswer(file, input.questionId, input.answer);
     if (flow.pending === input.questionId) flow.pending = undefined;
     return advance(turn, deps, flow);
   }
@@ -53,16 +51,19 @@ export async function continueTriage(turn: EmployeeTurn, deps: EmployeeDeps, flo
     const pending = flow.pending;
     const answer = matchTypedAnswer(pending, input.text);
     const facts = extractFacts(input.text, turn.locale);
-    for (const [q, a] of Object.entries(facts.answers)) if (file.answers[q as QuestionId] === undefined) file.answers[q as QuestionId] = a;
-    file.proxy = file.proxy || facts.proxy;
-    if (answer && isAnswerFor(pending, answer)) {
-      file.answers[pending] = answer;
-      recordLine(file, 'bot', `(read as: ${answerLabel(pending, answer, turn.locale)})`, turn.now);
+    // A typed reply may answer the open question in other words ("outlook doesn't work either"): take it when it does.
+    const fromFacts = answer ?? facts.answers[pending];
+    applyTypedFacts(file, { ...facts, answers: Object.fromEntries(Object.entries(facts.answers).filter(([q]) => q !== pending)) });
+    if (fromFacts && isAnswerFor(pending, fromFacts)) {
+      const typed = fromFacts;
+      recordAnswer(file, pending, typed);
+      recordLine(file, 'bot', `(read as: ${answerLabel(pending, typed, turn.locale)})`, turn.now);
       flow.pending = undefined;
       return advance(turn, deps, flow);
     }
-    if (file.answers[pending] !== undefined) {
-      flow.pending = undefined;
+    const learned = Object.keys(facts.answers).some((q) => q !== pending) || facts.proxy || facts.mac || facts.mfa || facts.causeHints.length > 0 || facts.aadstsCodes.length > 0;
+    if (file.answers[pending] !== undefined || learned) {
+      if (file.answers[pending] !== undefined) flow.pending = undefined;
       return advance(turn, deps, flow);
     }
     await turn.notice("I didn't catch that", 'Please pick one of the answers on the card below, or type "start over" or "help".');
@@ -111,13 +112,13 @@ async function lookup(turn: EmployeeTurn, deps: EmployeeDeps): Promise<LookupRes
 async function advance(turn: EmployeeTurn, deps: EmployeeDeps, flow: TriageFlow, note?: string): Promise<void> {
   const file = turn.caseFile;
   const evidence = caseEvidence(file, turn.now);
-  const next = selectNextQuestion({ answers: file.answers, proxy: file.proxy, evidence }, file.asked);
+  const next = selectNextQuestion(diagnosisInputOf(file, evidence), file.asked);
   if (next.question) {
     if (!file.asked.includes(next.question)) file.asked.push(next.question);
     return ask(turn, flow, next.question, note);
   }
   const diagnosis = next.diagnosis;
-  const model = presentDiagnosis(diagnosis, file, evidence, turn.timeZone);
+  const model = presentDiagnosis(diagnosis, file, evidence, turn.timeZone, turn.locale);
   file.diagnosis = {
     leading: diagnosis.leading,
     confidence: diagnosis.confidence,

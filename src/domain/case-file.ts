@@ -119,3 +119,11 @@ export function recordLine(file: CaseFile, from: TranscriptLine['from'], text: s
 export function diagnosisInputOf(file: CaseFile, evidence?: EvidenceAnalysis): DiagnosisInput {
   return { answers: file.answers, proxy: file.proxy, evidence, textFacts: file.textFacts, hints: file.hints, quotedCodes: file.quotedCodes, mfaMentioned: file.mfaMentioned };
 }
+
+/** The desktop the sign-ins came from: `mac` when OneDrive or Office signed in from macOS, else undefined (the employee's words decide). */
+export function platformFromSignIns(signIns: ReadonlyArray<{ appDisplayName?: string | null; deviceDetail?: { operatingSystem?: string | null } | null }>): Platform | undefined {
+  const systems = signIns.map((s) => s.deviceDetail?.operatingSystem?.toLowerCase() ?? '').filter(Boolean);
+  if (systems.length === 0) return undefined;
+  const mac = systems.filter((os) => os.includes('mac')).length;
+  return mac > systems.length / 2 ? 'mac' : 'windows';
+}
