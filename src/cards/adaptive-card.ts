@@ -38,14 +38,26 @@ function shield(value: unknown, originals: string[]): unknown {
   return value;
 }
 
+/** Thrown inside `restore` when a string or key still holds "${"; `renderTemplate` then names where. */
+class Unexpanded extends Error {}
+
+/**
+ * A copy of the expanded card with shielded strings put back, in one walk that also checks that
+ * nothing is left unexpanded (throws `Unexpanded`). The copy keeps the card independent of the
+ * data it was built from, so trimming it for size can never change a caller's model.
+ */
 function restore(value: unknown, originals: readonly string[]): unknown {
   if (typeof value === 'string') {
-    return originals.length === 0 ? value : value.replace(TOKEN_PATTERN, (token, index: string) => originals[Number(index)] ?? token);
+    if (value.includes('${')) throw new Unexpanded();
+    return originals.length === 0 || !value.includes(TOKEN_START) ? value : value.replace(TOKEN_PATTERN, (token, index: string) => originals[Number(index)] ?? token);
   }
   if (Array.isArray(value)) return value.map((item) => restore(item, originals));
   if (value !== null && typeof value === 'object') {
     const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) result[key] = restore(item, originals);
+    for (const key of Object.keys(value)) {
+      if (key.includes('${')) throw new Unexpanded();
+      result[key] = restore((value as Record<string, unknown>)[key], originals);
+    }
     return result;
   }
   return value;
@@ -71,19 +83,44 @@ function findUnexpanded(value: unknown, path: string): string | undefined {
   return undefined;
 }
 
+/*
+ * `new Template(json)` parses every `${…}` in the template with adaptive-expressions' ANTLR
+ * parser, which cost more than the expansion itself (milliseconds per card). A Template holds
+ * only the parsed payload and is meant to be expanded again and again, so each template object
+ * is prepared once, at its first render. Keyed by identity (the bot's templates are imported
+ * JSON modules, alive for the whole process); a WeakMap lets a one-off template object go.
+ * Expansion is synchronous, so the engine's per-expansion fields on the shared instance
+ * (context, warnings) never overlap between renders.
+ */
+const prepared = new WeakMap<object, ACData.Template>();
+
+function preparedTemplate(template: object): ACData.Template {
+  let ready = prepared.get(template);
+  if (!ready) {
+    ready = new ACData.Template(template);
+    prepared.set(template, ready);
+  }
+  return ready;
+}
+
 /**
  * Expands an Adaptive Card template (adaptivecards-templating) with `data` as `$root`.
  * Throws a CardTemplateError when an expression is left unexpanded: the engine leaves
- * `${field}` in place for a missing field rather than failing.
+ * `${field}` in place for a missing field rather than failing. The template's expressions are
+ * parsed at its first render and reused: a template object must not be changed after that.
  */
 export function renderTemplate(template: object, data: object): AdaptiveCard {
   const originals: string[] = [];
   const shielded = shield(data, originals);
-  const expanded: unknown = new ACData.Template(template).expand({ $root: shielded });
+  const expanded: unknown = preparedTemplate(template).expand({ $root: shielded });
   if (expanded === null || typeof expanded !== 'object' || Array.isArray(expanded)) {
     throw new CardTemplateError('Card template did not expand to an object');
   }
-  const leftover = findUnexpanded(expanded, '$');
-  if (leftover) throw new CardTemplateError(`Card template left an unexpanded expression at ${leftover}`);
-  return restore(expanded, originals) as AdaptiveCard;
+  try {
+    return restore(expanded, originals) as AdaptiveCard;
+  } catch (error) {
+    if (!(error instanceof Unexpanded)) throw error;
+    // Rare (a template bug): walk again to name the place.
+    throw new CardTemplateError(`Card template left an unexpanded expression at ${findUnexpanded(expanded, '$') ?? '$'}`);
+  }
 }

@@ -1,7 +1,7 @@
 import { renderTemplate, type AdaptiveCard } from './adaptive-card';
 import template from './templates/agent-ticket.json';
 import { CARD_BUDGET_BYTES, fitToBudget, stepDown, throughLevels, turnOff, type Shrinker } from './card-budget';
-import { clampPercent, latestHistory, moreText, part, stars, stepLines, type Fact } from './card-parts';
+import { clampPercent, findingLines, latestHistory, moreText, part, stars, stepLines, type Fact } from './card-parts';
 import { plainLine, plainText, TEXT_LIMITS, truncate } from './plain-text';
 import type { AgentTicketCardModel } from './view-models';
 
@@ -32,6 +32,8 @@ interface Limits {
   stepsTried: boolean;
   history: boolean;
   transcript: boolean;
+  itSteps: boolean;
+  causeChecks: boolean;
 }
 
 const FULL: Limits = {
@@ -48,6 +50,8 @@ const FULL: Limits = {
   stepsTried: true,
   history: true,
   transcript: true,
+  itSteps: true,
+  causeChecks: true,
 };
 
 /**
@@ -85,6 +89,8 @@ const LEVELS: readonly Limits[] = [
 const SHRINKERS: ReadonlyArray<Shrinker<Limits>> = [
   throughLevels(LEVELS),
   stepDown('transcriptShown', [2, 1]),
+  turnOff('causeChecks'),
+  turnOff('itSteps'),
   turnOff('answers'),
   turnOff('stepsTried'),
   turnOff('keyEvents'),
@@ -123,6 +129,8 @@ interface Prepared {
   keyEventsTotal: number;
   answers: Array<{ question: string; answer: string }>;
   stepsTried: Array<{ title: string; outcome: string }>;
+  itSteps: Array<{ line: string }>;
+  causeChecks: Array<{ line: string }>;
   history: Array<{ when: string; text: string }>;
   transcript: Array<{ header: string; text: string }>;
   transcriptTotal: number;
@@ -174,6 +182,8 @@ function prepare(model: AgentTicketCardModel): Prepared {
       .slice(0, MAX_ANSWERS)
       .map(({ question, answer }) => ({ question: questionLabel(plainLine(question, TEXT_LIMITS.line)), answer: plainLine(answer, TEXT_LIMITS.line) })),
     stepsTried: model.stepsTried.slice(0, MAX_ANSWERS),
+    itSteps: (model.itSteps ?? []).slice(0, 8).map((step) => ({ line: `${step.title}: ${step.detail}` })),
+    causeChecks: findingLines((model.causeChecks ?? []).slice(0, 8)),
     history: model.history.slice(-AGENT_HISTORY_SHOWN).map((entry) => ({
       when: plainLine(entry.internal ? `${entry.when} · only agents see this` : entry.when, TEXT_LIMITS.name),
       text: plainText(entry.text, TEXT_LIMITS.note),
@@ -221,6 +231,8 @@ function render(card: Prepared, limits: Limits): AdaptiveCard {
     ...part('moreKeyEvents', limits.keyEvents ? moreText(card.keyEventsTotal - keyEvents.length) : ''),
     ...part('answers', answers),
     ...part('stepsTried', limits.stepsTried ? stepLines(card.stepsTried, limits.lineLength) : []),
+    ...part('itSteps', limits.itSteps ? card.itSteps.map(({ line }) => ({ line: truncate(line, limits.lineLength * 2) })) : []),
+    ...part('causeChecks', limits.causeChecks ? card.causeChecks.map(({ line }) => ({ line: truncate(line, limits.lineLength) })) : []),
     ...part('history', history),
     hasTranscript: transcript.length > 0,
     transcriptHeading,

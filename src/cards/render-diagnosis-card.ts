@@ -48,6 +48,7 @@ function render(model: DiagnosisCardModel, limits: Limits): AdaptiveCard {
       ? `It is close: this could also be "${model.closeTo}". If the steps below do not help, the help desk will check that too.`
       : `Other possibilities: ${alternatives.join(', ')}`,
     nextText,
+    ...part('escalateWhen', model.escalateWhen ?? ''),
   });
 }
 

@@ -78,6 +78,8 @@ export interface DiagnosisCardModel {
   basis?: string;
   /** A second cause nearly as likely: the card says it is close and names both. */
   closeTo?: string;
+  /** When to stop trying and hand over (the playbook's words). */
+  escalateWhen?: string;
 }
 
 /** One fix step. */
@@ -184,6 +186,10 @@ export interface AgentTicketCardModel {
   agentsNotShown?: number;
   /** Causes an agent can send the fix for (contract cause ids); empty: no "Send fix". */
   causes: Array<{ id: string; title: string }>;
+  /** The steps only IT can do for this cause (from the playbook), each as a title and its instructions. */
+  itSteps?: Array<{ title: string; detail: string }>;
+  /** What usually points to this cause (`supports`) and what rules it out, from the playbook: how an agent confirms it. */
+  causeChecks?: Array<{ text: string; supports: boolean }>;
   /** Open tickets get the agent actions; closed ones only "Reopen". */
   isOpen: boolean;
   isClaimed: boolean;

@@ -1,5 +1,6 @@
 import { AGENT_TRANSFER_CHOICES, plainLine, plainText, TEXT_LIMITS, type AgentTicketCardModel, type TicketListCardModel } from '../cards';
 import { CAUSE_IDS } from '../domain/causes';
+import { itSteps } from '../domain/fix-walkthrough';
 import { getPlaybook } from '../domain/playbooks';
 import { answerLabel, isQuestionId, QUESTIONS } from '../domain/questions';
 import { isOpen, STATUS_LABELS, type Ticket } from '../domain/tickets';
@@ -64,6 +65,12 @@ export function presentAgentTicket(ticket: Ticket, agents: Array<{ aadObjectId: 
     agents: targets.shown,
     agentsNotShown: targets.notShown,
     causes: CAUSE_IDS.filter((c) => c !== 'unknown').map((c) => ({ id: c, title: getPlaybook(c).title })),
+    // What the agent needs and the employee never sees: the IT-only steps, and how to confirm the cause.
+    itSteps: itSteps(getPlaybook(ticket.causeId)).map((step) => ({ title: step.title, detail: step.instructions.join(' ') })),
+    causeChecks: [
+      ...getPlaybook(ticket.causeId).evidenceFor.map((text) => ({ text, supports: true })),
+      ...getPlaybook(ticket.causeId).evidenceAgainst.map((text) => ({ text, supports: false })),
+    ],
     isOpen: isOpen(ticket),
     isClaimed: Boolean(ticket.assignee),
     rating: ticket.rating,

@@ -130,6 +130,7 @@ export function presentDiagnosis(diagnosis: Diagnosis, caseFile: CaseFile, analy
     showConfidence: diagnosis.leading !== 'unknown',
     basis: diagnosis.evidenceBacked ? 'your sign-in logs' : 'what you told me (no sign-in evidence)',
     closeTo: diagnosis.runnerUp ? getPlaybook(diagnosis.runnerUp, locale).title : undefined,
+    escalateWhen: playbook.escalateWhen,
   };
 }
 
