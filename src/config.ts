@@ -52,6 +52,7 @@ const schema = z.object({
   BOT_TENANT_ID: optionalText,
   BOT_TYPE: z.preprocess(blankAsUnset, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).optional()),
   DEMO_TENANT_FILE: optionalText,
+  CONTENT_DIR: optionalText,
   SIGNIN_WINDOW_HOURS: intInRange(1, 720, 48),
   LOG_LEVEL: z.preprocess(blankAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   HELPDESK_AGENTS: commaList,
@@ -96,6 +97,8 @@ export interface Config {
   dataDir: string;
   bot: { appId?: string; password?: string; tenantId?: string; type: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMsi'; authenticated: boolean };
   demoTenantFile?: string;
+  /** Where the knowledge files live (content/<locale>/…); the repository's content/ by default. */
+  contentDir?: string;
   signInWindowHours: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Agents by aadObjectId (HELPDESK_AGENTS). */
@@ -198,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     bot: { appId: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID, type, authenticated },
     demoTenantFile: e.DEMO_TENANT_FILE,
+    contentDir: e.CONTENT_DIR,
     signInWindowHours: e.SIGNIN_WINDOW_HOURS,
     logLevel: e.LOG_LEVEL,
     helpdeskAgents: e.HELPDESK_AGENTS,

@@ -26,7 +26,9 @@ import { DemoTenantDirectory, loadDemoTenantFile } from './graph/demo-tenant-dir
 import { createGraphCredential } from './graph/graph-credential';
 import { GraphDirectory } from './graph/graph-directory';
 import { createLogger } from './logger';
-import { createServer, drainServer, InFlightTurns } from './server';
+import { createServer, drainServer, InFlightTurns, readPages } from './server';
+import { installKnowledge } from './content/knowledge';
+import { ContentError, defaultContentDir, loadKnowledge } from './content/load-content';
 import { createAzureStores } from './store/azure-stores';
 import { createSqliteStores } from './store/sqlite-stores';
 import type { Stores } from './store/stores';
@@ -98,6 +100,10 @@ async function readiness(stores: Stores, log: Logger): Promise<{ ok: boolean; de
 
 /** Composition root: builds every part from the config and starts the HTTP server. */
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
+  // Knowledge first: a broken content file stops start-up here, naming the file and the field.
+  const contentDir = config.contentDir ?? defaultContentDir();
+  installKnowledge(loadKnowledge(contentDir));
+  const pages = readPages(contentDir);
   const log = createLogger(config.logLevel);
   const clock = options.clock ?? (() => new Date());
   const stores = await createStores(config);
@@ -173,6 +179,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const app = createBotApplication({ adapter, storage: stores.botStorage, services: { employee, desk: agentDesk, channel: new ChannelCommands(agentDesk) }, botAppId: config.bot.appId, log });
   const turns = new InFlightTurns();
   const server = createServer({
+    pages,
     adapter,
     app,
     log,
@@ -239,7 +246,7 @@ async function main(): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   } catch (error) {
-    console.error(`Start-up failed: ${(error as Error).message}`);
+    console.error(error instanceof ContentError ? `Content error: ${error.message}` : `Start-up failed: ${(error as Error).message}`);
     process.exit(1);
   }
 }

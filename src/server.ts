@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Application } from '@microsoft/teams-ai';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import type { AuthenticateRequestResult } from 'botframework-connector';
@@ -65,6 +67,8 @@ export class InFlightTurns {
 
 /** The dependencies of the HTTP server. */
 export interface ServerDeps {
+  /** Static pages by path (`/privacy`, `/terms`), served as HTML. */
+  pages?: Record<string, string>;
   adapter: HelpdeskAdapter;
   app: Application<HelpdeskTurnState>;
   ready: ReadinessCheck;
@@ -239,7 +243,23 @@ export function createServer(deps: ServerDeps): restify.Server {
     }
     res.json(result.ok ? 200 : 503, { status });
   });
+
+  // The privacy statement and terms of use the Teams manifest points to (content/en/pages).
+  for (const [path, html] of Object.entries(deps.pages ?? {})) {
+    server.get(path, (_req, res, next) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' });
+      res.end(html);
+      next();
+    });
+  }
   return server;
+}
+
+/** The static pages the bot serves, read once at start-up: `/privacy` and `/terms`. */
+export function readPages(contentDir: string): Record<string, string> {
+  const pages: Record<string, string> = {};
+  for (const name of ['privacy', 'terms']) pages[`/${name}`] = readFileSync(join(contentDir, 'en', 'pages', `${name}.html`), 'utf8');
+  return pages;
 }
 
 /**
