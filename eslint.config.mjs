@@ -9,7 +9,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'test-results/', 'appPackage/build/', 'devTools/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'test-results/', 'appPackage/build/', 'devTools/', 'coverage/', 'build/', '.tools/'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
   {

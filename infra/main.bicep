@@ -1,15 +1,18 @@
-// The help desk bot on Azure, in one resource group:
+// The help desk bot on Azure, in one resource group (step 2 of infra/README.md):
 //   user-assigned managed identity  → the bot's Microsoft App ID, Graph reader, Storage data contributor
 //   Azure Bot (UserAssignedMSI)     → messaging endpoint https://<web app>/api/messages, Teams channel
-//   App Service plan + web app      → Linux, Node 20, HTTPS only, health check /readyz, Always On
+//   App Service plan + web app      → Linux, Node 22 LTS, runs the package:web zip, HTTPS only, health check /readyz
 //   Storage account                 → blob container (bot state) + tables (tickets, outbox, settings), no shared keys
 //   Log Analytics + App Insights    → logs and telemetry
-//   Microsoft Graph app roles       → AuditLog.Read.All, Directory.Read.All (+ Policy.Read.All)
 //
-//   az deployment group create -g <rg> -f infra/main.bicep -p infra/main.parameters.json
+//   az deployment group create -g <rg> -n main -f infra/main.bicep -p infra/main.parameters.json
 //
+// The identity's Microsoft Graph permissions are NOT granted here: Entra takes a while to replicate
+// a new identity, which made a grant in the same deployment fail. They are a separate, re-runnable
+// step (infra/grant-graph-permissions.sh, or the infra/graph-permissions deployment), so this
+// deployment needs no directory role and nothing from a Bicep registry.
 // Outputs are named after the environment variables they fill (see infra/README.md).
-// Not compiled in CI: no Bicep compiler can be installed there; test/infra checks the structure.
+// `npm run check:infra` builds and lints this file and its modules.
 
 targetScope = 'resourceGroup'
 
@@ -101,16 +104,21 @@ param helpdeskAgents string = ''
 ])
 param logLevel string = 'info'
 
+@description('Tenants whose Teams activities the bot serves (ALLOWED_TENANT_IDS), comma-separated; empty means the bot\'s own tenant.')
+param allowedTenantIds string = ''
+
+@description('Object id of an Entra security group whose members are help desk agents (HELPDESK_AGENTS_GROUP_ID); empty for none. When set, step 3 of infra/README.md also grants GroupMember.Read.All.')
+param helpdeskAgentsGroupId string = ''
+
+@description('Days closed tickets and their transcripts are kept before the bot purges them (RETENTION_DAYS).')
+@minValue(1)
+@maxValue(3650)
+param retentionDays int = 180
+
 @description('Days Log Analytics and Application Insights keep data.')
 @minValue(30)
 @maxValue(730)
 param logRetentionDays int = 30
-
-@description('Grant the identity its Microsoft Graph application permissions in this deployment (Graph Bicep extension). Needs a deploying user who may grant admin consent; set false and run infra/grant-graph-permissions.sh otherwise.')
-param grantGraphPermissions bool = true
-
-@description('Also grant Policy.Read.All (names the Conditional Access policy behind a blocked sign-in). Optional: without it the bot reports that detail as unavailable.')
-param grantPolicyRead bool = true
 
 @description('Tags applied to every resource.')
 param tags object = {}
@@ -159,7 +167,7 @@ module webApp './modules/webapp.bicep' = {
     location: location
     skuName: appServicePlanSku
     instanceCount: instanceCount
-    linuxFxVersion: 'NODE|20-lts'
+    linuxFxVersion: 'NODE|22-lts'
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
     tenantId: identity.outputs.tenantId
@@ -168,6 +176,9 @@ module webApp './modules/webapp.bicep' = {
     tablePrefix: storage.outputs.tablePrefix
     signInWindowHours: signInWindowHours
     helpdeskAgents: helpdeskAgents
+    helpdeskAgentsGroupId: helpdeskAgentsGroupId
+    allowedTenantIds: allowedTenantIds
+    retentionDays: retentionDays
     logLevel: logLevel
     appInsightsName: monitoring.outputs.appInsightsName
     workspaceId: monitoring.outputs.workspaceId
@@ -186,14 +197,6 @@ module bot './modules/bot.bicep' = {
     identityId: identity.outputs.id
     tenantId: identity.outputs.tenantId
     tags: tags
-  }
-}
-
-module graphPermissions './modules/graph-permissions.bicep' = if (grantGraphPermissions) {
-  name: 'graph-permissions'
-  params: {
-    principalId: identity.outputs.principalId
-    grantPolicyRead: grantPolicyRead
   }
 }
 
@@ -232,11 +235,17 @@ output GRAPH_ENABLED string = 'true'
 @description('Name of the web app, for az webapp deploy.')
 output WEB_APP_NAME string = webApp.outputs.name
 
+@description('Resource id of the web app, for the Microsoft 365 Agents Toolkit deploy step (m365agents.yml).')
+output WEB_APP_RESOURCE_ID string = webApp.outputs.id
+
 @description('Name of the Azure Bot resource.')
 output BOT_SERVICE_NAME string = bot.outputs.name
 
 @description('The bot\'s messaging endpoint, as registered in Azure Bot Service.')
 output BOT_ENDPOINT string = bot.outputs.endpoint
 
-@description('Object id of the managed identity\'s service principal: the principal for infra/grant-graph-permissions.sh.')
+@description('Object id of the managed identity\'s service principal: who receives the Graph permissions in step 3 (infra/grant-graph-permissions.sh or infra/graph-permissions).')
 output MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
+
+@description('HELPDESK_AGENTS_GROUP_ID as deployed (empty for none): infra/grant-graph-permissions.sh adds GroupMember.Read.All when it is set.')
+output HELPDESK_AGENTS_GROUP_ID string = helpdeskAgentsGroupId

@@ -17,8 +17,10 @@
  *   TEAMS_APP_ID           the Teams app's id, a GUID; defaults to BOT_ID
  *   APP_VERSION            the app's version, x.y.z; defaults to 1.0.0 (raise it for every update you upload)
  *   DEVELOPER_NAME         shown in the app's details; defaults to "IT Help Desk"
- *   DEVELOPER_WEBSITE_URL, DEVELOPER_PRIVACY_URL, DEVELOPER_TERMS_URL
- *                          https URLs shown in the app's details; default to https://BOT_DOMAIN/
+ *   DEVELOPER_WEBSITE_URL  https URL shown in the app's details; defaults to https://BOT_DOMAIN/
+ *   DEVELOPER_PRIVACY_URL, DEVELOPER_TERMS_URL
+ *                          https URLs of the privacy statement and terms of use; default to the pages
+ *                          the bot serves itself, https://BOT_DOMAIN/privacy and https://BOT_DOMAIN/terms
  *
  * A missing or bad variable stops it with a message naming the variable, and exit code 1.
  */
@@ -29,7 +31,10 @@ import { AppManifestUtils } from '@microsoft/app-manifest';
 
 /** A problem with the inputs, naming the variable (or file) at fault. */
 export class AppPackageError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`);
     this.name = 'AppPackageError';
   }
@@ -111,8 +116,8 @@ export function resolveVariables(env: Env): Record<string, string> {
     APP_VERSION: appVersion,
     DEVELOPER_NAME: developerName,
     DEVELOPER_WEBSITE_URL: httpsUrl('DEVELOPER_WEBSITE_URL', read(env, 'DEVELOPER_WEBSITE_URL') ?? site),
-    DEVELOPER_PRIVACY_URL: httpsUrl('DEVELOPER_PRIVACY_URL', read(env, 'DEVELOPER_PRIVACY_URL') ?? site),
-    DEVELOPER_TERMS_URL: httpsUrl('DEVELOPER_TERMS_URL', read(env, 'DEVELOPER_TERMS_URL') ?? site),
+    DEVELOPER_PRIVACY_URL: httpsUrl('DEVELOPER_PRIVACY_URL', read(env, 'DEVELOPER_PRIVACY_URL') ?? `${site}privacy`),
+    DEVELOPER_TERMS_URL: httpsUrl('DEVELOPER_TERMS_URL', read(env, 'DEVELOPER_TERMS_URL') ?? `${site}terms`),
   };
 }
 
@@ -146,7 +151,7 @@ export function loadBundledSchema(manifestVersion: string): Record<string, unkno
  * @microsoft/app-manifest's own validator (ajv, draft-04). Returns the schema errors; empty when valid.
  */
 export async function validateManifest(manifest: Record<string, unknown>): Promise<string[]> {
-  const version = String(manifest.manifestVersion ?? '');
+  const version = typeof manifest.manifestVersion === 'string' ? manifest.manifestVersion : '';
   const schema = loadBundledSchema(version);
   const expectedSchemaUrl = `https://developer.microsoft.com/en-us/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`;
   const errors: string[] = [];
@@ -220,7 +225,9 @@ export async function buildAppPackage(env: Env, outDir: string = DEFAULT_OUT_DIR
 if (require.main === module) {
   buildAppPackage(process.env).then(
     (result) => {
-      console.log(`Wrote ${path.relative(process.cwd(), result.zipPath)} (manifest v${String(result.manifest.manifestVersion)}, app id ${String(result.manifest.id)}, version ${String(result.manifest.version)}).`);
+      console.log(
+        `Wrote ${path.relative(process.cwd(), result.zipPath)} (manifest v${String(result.manifest.manifestVersion)}, app id ${String(result.manifest.id)}, version ${String(result.manifest.version)}).`,
+      );
       console.log('Upload it in the Teams admin center (Teams apps → Manage apps → Upload new app) or in Teams (Apps → Manage your apps → Upload an app).');
     },
     (error: unknown) => {

@@ -259,6 +259,8 @@ export function createServer(deps: ServerDeps): restify.Server {
 export function readPages(contentDir: string): Record<string, string> {
   const pages: Record<string, string> = {};
   for (const name of ['privacy', 'terms']) pages[`/${name}`] = readFileSync(join(contentDir, 'en', 'pages', `${name}.html`), 'utf8');
+  // The manifest's website URL is the bot's root: a short page that links the two above.
+  pages['/'] = readFileSync(join(contentDir, 'en', 'pages', 'index.html'), 'utf8');
   return pages;
 }
 

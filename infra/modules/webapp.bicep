@@ -1,5 +1,7 @@
-// App Service plan (Linux) and the Node 20 web app that runs the bot (`npm start` after an
-// Oryx build of the deployed source). Every setting the bot reads is wired here; none is a
+// App Service plan (Linux) and the Node 22 LTS web app that runs the bot. The code arrives as the
+// zip `npm run package:web` builds (compiled dist/, content/ and production dependencies only),
+// mounted read-only (WEBSITE_RUN_FROM_PACKAGE=1) and started with `node dist/index.js`: nothing is
+// built or installed on the server. Every setting the bot reads is wired here; none is a
 // credential: the bot, Graph and Storage all authenticate as the user-assigned identity.
 
 @description('Name of the App Service plan.')
@@ -31,8 +33,8 @@ param skuName string = 'B1'
 @maxValue(10)
 param instanceCount int = 1
 
-@description('Linux runtime stack of the web app.')
-param linuxFxVersion string = 'NODE|20-lts'
+@description('Linux runtime stack of the web app: Node 22 LTS (package:web builds for it).')
+param linuxFxVersion string = 'NODE|22-lts'
 
 @description('Resource id of the user-assigned managed identity the web app runs as.')
 param identityId string
@@ -60,6 +62,17 @@ param signInWindowHours int = 48
 @description('Comma-separated aadObjectIds of extra help desk agents (HELPDESK_AGENTS); empty for none.')
 param helpdeskAgents string = ''
 
+@description('Object id of the Entra group whose members are help desk agents (HELPDESK_AGENTS_GROUP_ID); empty for none.')
+param helpdeskAgentsGroupId string = ''
+
+@description('Tenants the bot serves (ALLOWED_TENANT_IDS), comma-separated; empty means the bot\'s own tenant (tenantId).')
+param allowedTenantIds string = ''
+
+@description('Days closed tickets and their transcripts are kept (RETENTION_DAYS).')
+@minValue(1)
+@maxValue(3650)
+param retentionDays int = 180
+
 @description('pino log level of the bot (LOG_LEVEL).')
 @allowed([
   'fatal'
@@ -85,7 +98,7 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
 
-resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -114,19 +127,23 @@ var appSettings = [
   { name: 'AZURE_STORAGE_TABLE_PREFIX', value: tablePrefix }
   { name: 'SIGNIN_WINDOW_HOURS', value: string(signInWindowHours) }
   { name: 'HELPDESK_AGENTS', value: helpdeskAgents }
+  { name: 'HELPDESK_AGENTS_GROUP_ID', value: helpdeskAgentsGroupId }
+  // Activities from any other tenant are refused.
+  { name: 'ALLOWED_TENANT_IDS', value: empty(allowedTenantIds) ? tenantId : allowedTenantIds }
+  { name: 'RETENTION_DAYS', value: string(retentionDays) }
   { name: 'LOG_LEVEL', value: logLevel }
   { name: 'NODE_ENV', value: 'production' }
-  // Runtime and build: Oryx runs `npm install` and `npm run build` on deployment. NODE_ENV is
-  // production during the build too, so devDependencies (TypeScript) are included explicitly.
-  { name: 'WEBSITE_NODE_DEFAULT_VERSION', value: '~20' }
-  { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
-  { name: 'NPM_CONFIG_INCLUDE', value: 'dev' }
+  // Run the deployed zip as it is, read-only: no build and no npm install on the server.
+  { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
+  // Only used with STORAGE_BACKEND=sqlite (ALLOW_SQLITE_IN_PRODUCTION): outside the read-only
+  // package, on the app's persistent /home share.
+  { name: 'DATA_DIR', value: '/home/helpdesk-bot/data' }
   // Telemetry. The connection string only lets a client send telemetry; it reads no data.
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
   { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }
 ]
 
-resource webApp 'Microsoft.Web/sites@2023-12-01' = {
+resource webApp 'Microsoft.Web/sites@2025-03-01' = {
   name: webAppName
   location: location
   tags: tags
@@ -144,7 +161,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     keyVaultReferenceIdentity: identityId
     siteConfig: {
       linuxFxVersion: linuxFxVersion
-      appCommandLine: 'npm start'
+      appCommandLine: 'node dist/index.js'
       alwaysOn: true
       healthCheckPath: '/readyz'
       http20Enabled: true
@@ -156,8 +173,9 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
   }
 }
 
-// No FTP publishing with basic credentials; deploy with `az webapp deploy` (Entra sign-in).
-resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+// No publishing with basic (user name and password) credentials, neither over FTP nor to the
+// SCM (Kudu) site: `az webapp deploy` and the Agents Toolkit sign in with Microsoft Entra ID.
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: webApp
   name: 'ftp'
   properties: {
@@ -165,6 +183,17 @@ resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@20
   }
 }
 
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: webApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+// 2021-05-01-preview is the newest version of diagnostic settings; the rule's only alternative,
+// 2016-09-01, is older still (a note, not a failure: see ../bicepconfig.json).
+#disable-next-line use-recent-api-versions
 resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: webApp
@@ -192,6 +221,9 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
     ]
   }
 }
+
+@description('Resource id of the web app (for the Agents Toolkit deploy step).')
+output id string = webApp.id
 
 @description('Name of the web app (for az webapp deploy).')
 output name string = webApp.name

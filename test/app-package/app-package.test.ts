@@ -69,9 +69,18 @@ describe('Teams app package', () => {
     broken.bots[0]!.scopes = ['personal', 'everywhere'];
     broken.accentColor = 'blue';
     const errors = await offline(() => validateManifest(broken));
-    assert.ok(errors.some((e) => /developer/.test(e)), errors.join('\n'));
-    assert.ok(errors.some((e) => e.startsWith('/bots/0/scopes')), errors.join('\n'));
-    assert.ok(errors.some((e) => e.startsWith('/accentColor')), errors.join('\n'));
+    assert.ok(
+      errors.some((e) => /developer/.test(e)),
+      errors.join('\n'),
+    );
+    assert.ok(
+      errors.some((e) => e.startsWith('/bots/0/scopes')),
+      errors.join('\n'),
+    );
+    assert.ok(
+      errors.some((e) => e.startsWith('/accentColor')),
+      errors.join('\n'),
+    );
   });
 
   it('when the manifest is read, then it uses schema 1.19 or later and every placeholder is filled from the environment', () => {
@@ -98,13 +107,39 @@ describe('Teams app package', () => {
     for (const command of ['use this channel for tickets', 'tickets', 'lookup']) assert.ok(titles('team').includes(command), `team commands lack "${command}"`);
   });
 
+  it('when no developer URLs are set, then privacy and terms point to the pages the bot serves (/privacy, /terms) and the website to its root', () => {
+    const developer = manifest.developer as { websiteUrl: string; privacyUrl: string; termsOfUseUrl: string };
+    assert.equal(developer.privacyUrl, `https://${SAMPLE_ENV.BOT_DOMAIN}/privacy`);
+    assert.equal(developer.termsOfUseUrl, `https://${SAMPLE_ENV.BOT_DOMAIN}/terms`);
+    assert.equal(developer.websiteUrl, `https://${SAMPLE_ENV.BOT_DOMAIN}/`);
+  });
+
+  it('when DEVELOPER_PRIVACY_URL and DEVELOPER_TERMS_URL are set, then the manifest uses them; when one is not https, building fails naming it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'app-package-'));
+    try {
+      const privacy = 'https://contoso.example/legal/privacy?app=helpdesk';
+      const terms = 'https://contoso.example/legal/terms';
+      const built = await offline(() => buildAppPackage({ ...SAMPLE_ENV, DEVELOPER_PRIVACY_URL: privacy, DEVELOPER_TERMS_URL: terms }, dir));
+      const developer = built.manifest.developer as { privacyUrl: string; termsOfUseUrl: string };
+      assert.equal(developer.privacyUrl, privacy);
+      assert.equal(developer.termsOfUseUrl, terms);
+      await assertRejectsNaming(buildAppPackage({ ...SAMPLE_ENV, DEVELOPER_PRIVACY_URL: 'http://contoso.example/privacy' }, dir), 'DEVELOPER_PRIVACY_URL');
+      await assertRejectsNaming(buildAppPackage({ ...SAMPLE_ENV, DEVELOPER_TERMS_URL: 'not a url' }, dir), 'DEVELOPER_TERMS_URL');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('when validDomains is read, then it holds BOT_DOMAIN', () => {
     assert.ok((manifest.validDomains as string[]).includes(SAMPLE_ENV.BOT_DOMAIN));
   });
 
   it('when the zip is opened, then it holds exactly manifest.json, color.png and outline.png at its root, the manifest as written', () => {
     const zip = new AdmZip(result.zipPath);
-    const names = zip.getEntries().map((e) => e.entryName).sort();
+    const names = zip
+      .getEntries()
+      .map((e) => e.entryName)
+      .sort();
     assert.deepEqual(names, ['color.png', 'manifest.json', 'outline.png']);
     assert.deepEqual(JSON.parse(zip.readAsText('manifest.json')), manifest);
     assert.deepEqual(zip.readFile('color.png'), readFileSync(path.join(APP_PACKAGE_DIR, 'color.png')));
@@ -155,7 +190,15 @@ describe('Teams app package', () => {
   it('when BOT_DOMAIN is missing or not a host name, then building fails with an error naming BOT_DOMAIN', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'app-package-'));
     try {
-      for (const domain of [undefined, 'https://helpdesk.example.com', 'helpdesk.example.com/api', 'helpdesk.example.com:443', 'localhost', 'bad_host.example.com', '-x.example.com']) {
+      for (const domain of [
+        undefined,
+        'https://helpdesk.example.com',
+        'helpdesk.example.com/api',
+        'helpdesk.example.com:443',
+        'localhost',
+        'bad_host.example.com',
+        '-x.example.com',
+      ]) {
         await assertRejectsNaming(buildAppPackage({ BOT_ID: SAMPLE_ENV.BOT_ID, BOT_DOMAIN: domain }, dir), 'BOT_DOMAIN');
       }
     } finally {

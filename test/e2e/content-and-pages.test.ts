@@ -14,6 +14,7 @@ describe('e2e: the privacy statement and terms of use', () => {
   for (const [path, heading] of [
     ['/privacy', /Privacy statement/],
     ['/terms', /Terms of use/],
+    ['/', /OneDrive sign-in help desk bot/],
   ] as const) {
     it(`when ${path} is requested, then a page says what the bot reads and stores, as HTML`, async () => {
       const response = await fetch(`${h.bot!.url}${path}`);
@@ -21,7 +22,7 @@ describe('e2e: the privacy statement and terms of use', () => {
       assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
       const html = await response.text();
       assert.match(html, heading);
-      assert.match(html, path === '/privacy' ? /sign-in log/ : /Never send your password/);
+      assert.match(html, path === '/privacy' ? /sign-in log/ : path === '/terms' ? /Never send your password/ : /href="\/privacy"/);
     });
   }
 });

@@ -129,8 +129,8 @@ export function stripComments(text: string): string {
 /** Splits a Bicep file into its top-level statements, each with the decorators above it. */
 export function statements(source: string): BicepStatement[] {
   const text = stripComments(source);
-  const depthAt: number[] = new Array(text.length).fill(0);
-  const codeAt: boolean[] = new Array(text.length).fill(true);
+  const depthAt = new Array<number>(text.length).fill(0);
+  const codeAt = new Array<boolean>(text.length).fill(true);
   scan(text, (index, depth, kind) => {
     depthAt[index] = depth;
     codeAt[index] = kind === 'code';
@@ -169,8 +169,8 @@ export function statements(source: string): BicepStatement[] {
 export function objectEntries(text: string, open: number): Map<string, string> {
   if (text[open] !== '{') throw new Error(`expected '{' at ${open}`);
   const entries = new Map<string, string>();
-  const depthAt: number[] = new Array(text.length).fill(-1);
-  const codeAt: boolean[] = new Array(text.length).fill(true);
+  const depthAt = new Array<number>(text.length).fill(-1);
+  const codeAt = new Array<boolean>(text.length).fill(true);
   scan(text, (index, depth, kind) => {
     depthAt[index] = depth;
     codeAt[index] = kind === 'code';
@@ -203,7 +203,7 @@ export function objectEntries(text: string, open: number): Map<string, string> {
 
 /** The index of the first '{' in code at top level of `text` at or after `from`. */
 function firstBrace(text: string, from: number): number {
-  const codeAt: boolean[] = new Array(text.length).fill(true);
+  const codeAt = new Array<boolean>(text.length).fill(true);
   scan(text, (index, _depth, kind) => {
     codeAt[index] = kind === 'code';
   });

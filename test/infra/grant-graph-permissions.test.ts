@@ -6,8 +6,8 @@ import path from 'node:path';
 
 /*
  * Runs infra/grant-graph-permissions.sh against a fake `az` on PATH that answers like the Azure
- * CLI would and records every call, so the script's logic (lookups, skip-if-granted, the POST
- * bodies) is checked without Azure.
+ * CLI would and records every call, so the script's logic (lookups, options, skip-if-granted, the
+ * POST bodies) is checked without Azure: tests reach nothing but loopback.
  */
 
 const SCRIPT = path.resolve(__dirname, '..', '..', 'infra', 'grant-graph-permissions.sh');
@@ -17,13 +17,17 @@ const ROLE_IDS: Record<string, string> = {
   'AuditLog.Read.All': 'b0afded3-3588-46d8-8b3d-9842eff778da',
   'Directory.Read.All': '7ab1d382-f21e-4acd-a863-ba3e13f7da61',
   'Policy.Read.All': '246dd0d5-5bd0-4def-940b-0421030a5b68',
+  'Policy.Read.ConditionalAccess': '37730810-e9ba-4e46-b07e-8ca78d182097',
+  'GroupMember.Read.All': '98830695-27a2-44f7-8c18-0c3ebc9698f6',
 };
+const GROUP_ID = '44444444-5555-4666-8777-888888888888';
 
 const FAKE_AZ = `#!/usr/bin/env bash
 printf '%s\\n' "$*" >> "$FAKE_AZ_LOG"
 args="$*"
 case "$args" in
-  "deployment group show"*) echo "${PRINCIPAL}" ;;
+  "deployment group show"*"MANAGED_IDENTITY_PRINCIPAL_ID"*) echo "${PRINCIPAL}" ;;
+  "deployment group show"*"HELPDESK_AGENTS_GROUP_ID"*) echo "$FAKE_GROUP_ID" ;;
   *"servicePrincipals(appId="*) echo "${GRAPH_SP}" ;;
   *"select=appRoles"*)
     ${Object.entries(ROLE_IDS)
@@ -47,7 +51,7 @@ interface Run {
   calls: string[];
 }
 
-function run(args: string[], granted: string[] = []): Run {
+function run(args: string[], granted: string[] = [], groupId = ''): Run {
   const dir = mkdtempSync(path.join(tmpdir(), 'fake-az-'));
   try {
     const az = path.join(dir, 'az');
@@ -56,7 +60,7 @@ function run(args: string[], granted: string[] = []): Run {
     const log = path.join(dir, 'calls.log');
     const result = spawnSync('bash', [SCRIPT, ...args], {
       encoding: 'utf8',
-      env: { PATH: `${dir}:${process.env.PATH ?? ''}`, FAKE_AZ_LOG: log, FAKE_GRANTED: granted.join(' ') },
+      env: { PATH: `${dir}:${process.env.PATH ?? ''}`, FAKE_AZ_LOG: log, FAKE_GRANTED: granted.join(' '), FAKE_GROUP_ID: groupId },
       timeout: 20_000,
     });
     const calls = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
@@ -67,6 +71,8 @@ function run(args: string[], granted: string[] = []): Run {
 }
 
 const posts = (r: Run) => r.calls.filter((c) => c.includes('--method POST'));
+/** The app role ids granted by POST, in order. */
+const grantedRoles = (r: Run) => posts(r).map((c) => (JSON.parse(/--body (\{.*\})/.exec(c)![1]!) as { appRoleId: string }).appRoleId);
 
 describe('infra/grant-graph-permissions.sh (with a fake az)', () => {
   it('when given the principal id, then it grants AuditLog.Read.All, Directory.Read.All and Policy.Read.All on Microsoft Graph to it', () => {
@@ -78,16 +84,43 @@ describe('infra/grant-graph-permissions.sh (with a fake az)', () => {
     });
     assert.deepEqual(
       bodies,
-      Object.values(ROLE_IDS).map((appRoleId) => ({ principalId: PRINCIPAL, resourceId: GRAPH_SP, appRoleId })),
+      [ROLE_IDS['AuditLog.Read.All']!, ROLE_IDS['Directory.Read.All']!, ROLE_IDS['Policy.Read.All']!].map((appRoleId) => ({
+        principalId: PRINCIPAL,
+        resourceId: GRAPH_SP,
+        appRoleId,
+      })),
     );
-    assert.ok(r.calls.every((c) => c.startsWith('rest --resource https://graph.microsoft.com ')), r.calls.join('\n'));
+    assert.ok(
+      r.calls.every((c) => c.startsWith('rest --resource https://graph.microsoft.com ')),
+      r.calls.join('\n'),
+    );
   });
 
-  it('when --no-policy is given, then Policy.Read.All is not granted', () => {
-    const r = run([PRINCIPAL, '--no-policy']);
+  it('when --no-policy or --policy none is given, then no policy permission is granted', () => {
+    for (const args of [['--no-policy'], ['--policy', 'none']]) {
+      const r = run([PRINCIPAL, ...args]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(grantedRoles(r), [ROLE_IDS['AuditLog.Read.All'], ROLE_IDS['Directory.Read.All']]);
+    }
+  });
+
+  it('when --policy conditional-access is given, then Policy.Read.ConditionalAccess is granted instead of Policy.Read.All', () => {
+    const r = run([PRINCIPAL, '--policy', 'conditional-access']);
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(posts(r).length, 2);
-    assert.ok(!posts(r).some((c) => c.includes(ROLE_IDS['Policy.Read.All']!)));
+    assert.deepEqual(grantedRoles(r), [ROLE_IDS['AuditLog.Read.All'], ROLE_IDS['Directory.Read.All'], ROLE_IDS['Policy.Read.ConditionalAccess']]);
+  });
+
+  it('when --policy has another value, then it stops before calling Azure and names the choices', () => {
+    const r = run([PRINCIPAL, '--policy', 'everything']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--policy must be all, conditional-access or none/);
+    assert.equal(r.calls.length, 0);
+  });
+
+  it('when --group-members is given, then GroupMember.Read.All is granted too', () => {
+    const r = run([PRINCIPAL, '--group-members']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(grantedRoles(r), [ROLE_IDS['AuditLog.Read.All'], ROLE_IDS['Directory.Read.All'], ROLE_IDS['Policy.Read.All'], ROLE_IDS['GroupMember.Read.All']]);
   });
 
   it('when a permission is already granted, then it is left alone and the rest are granted', () => {
@@ -103,6 +136,23 @@ describe('infra/grant-graph-permissions.sh (with a fake az)', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.calls[0]!, /^deployment group show --resource-group rg-helpdesk --name main --query properties\.outputs\.MANAGED_IDENTITY_PRINCIPAL_ID\.value/);
     assert.equal(posts(r).length, 3);
+    assert.ok(!grantedRoles(r).includes(ROLE_IDS['GroupMember.Read.All']!), 'no agents group in the deployment: no GroupMember.Read.All');
+  });
+
+  it('when the deployment set HELPDESK_AGENTS_GROUP_ID, then GroupMember.Read.All is added without being asked', () => {
+    const r = run(['--resource-group', 'rg-helpdesk', '--deployment', 'prod'], [], GROUP_ID);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.calls.some((c) => /^deployment group show --resource-group rg-helpdesk --name prod --query properties\.outputs\.HELPDESK_AGENTS_GROUP_ID\.value/.test(c)));
+    assert.match(r.stdout, /HELPDESK_AGENTS_GROUP_ID is set/);
+    assert.deepEqual(grantedRoles(r), [ROLE_IDS['AuditLog.Read.All'], ROLE_IDS['Directory.Read.All'], ROLE_IDS['Policy.Read.All'], ROLE_IDS['GroupMember.Read.All']]);
+  });
+
+  it('when it runs a second time after every grant went through, then nothing is posted and each permission says already granted', () => {
+    const r = run(['--resource-group', 'rg-helpdesk'], Object.values(ROLE_IDS), GROUP_ID);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(posts(r).length, 0);
+    for (const permission of ['AuditLog.Read.All', 'Directory.Read.All', 'Policy.Read.All', 'GroupMember.Read.All'])
+      assert.match(r.stdout, new RegExp(`${permission.replace(/\./g, '\\.')}: already granted`));
   });
 
   it('when the principal id is missing or not a GUID, then it stops before calling Graph', () => {
