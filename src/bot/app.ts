@@ -1,5 +1,6 @@
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
+import { messages } from '../content/knowledge';
 import { welcome } from '../dialogs/employee-chat';
 import type { Logger } from '../logger';
 import { isPersonal } from './activity-input';
@@ -43,20 +44,19 @@ export function createBotApplication(deps: { adapter: TeamsAdapter; storage: Sto
     const personal = (activity.conversation?.conversationType ?? 'personal') === 'personal';
     const inbound = activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke;
     if (!personal || !inbound) return;
+    const m = messages(activity.locale || undefined);
     if (/eTag conflict/i.test(error?.message ?? '')) {
       // Another instance handled a turn of this conversation at the same moment; its answer stands.
       deps.log.warn({ conversation: activity.conversation?.id }, 'concurrent turn lost the state race');
-      await sendNotice(context, 'I was still busy with your previous message', 'Please use the newest card, or say it again.').catch(() => undefined);
+      await sendNotice(context, m.text('bot.busy.title'), m.text('bot.busy.text')).catch(() => undefined);
       return;
     }
     const storageProblem = /SQLITE_FULL|SQLITE_IOERR|SQLITE_READONLY|ENOSPC|disk|storage/i.test(error?.message ?? '');
     try {
       await sendNotice(
         context,
-        storageProblem ? "I couldn't save our conversation" : 'Something went wrong on my side',
-        storageProblem
-          ? 'The help desk storage is full or unavailable right now, so your last step may not have been kept. Please try again in a few minutes; if it keeps failing, contact the help desk directly.'
-          : 'Sorry about that. Please try again; if it keeps happening, type "start over" or contact the help desk directly.',
+        m.text(storageProblem ? 'bot.storage-failed.title' : 'bot.turn-failed.title'),
+        m.text(storageProblem ? 'bot.storage-failed.text' : 'bot.turn-failed.text'),
         'attention',
       );
     } catch (sendError) {

@@ -1,7 +1,8 @@
 import type { AdaptiveCard as TeamsAiCard, Application } from '@microsoft/teams-ai';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { isVerb, Verbs, type AdaptiveCard } from '../cards';
-import { AGENT_ONLY_ANSWER } from '../desk/agent-desk';
+import { messages } from '../content/knowledge';
+import type { Messages } from '../content/messages';
 import { recordPress } from '../dialogs/employee-actions';
 import { onEmpty, onInvalidAction, onText } from '../dialogs/employee-chat';
 import { EmployeeTurn } from '../dialogs/employee-turn';
@@ -15,6 +16,11 @@ import type { HelpdeskTurnState } from './turn-state';
 
 /** What a card action answers with: a card (Action.Execute replaces the pressed one with it), a line, or nothing. */
 type CardResult = AdaptiveCard | string | undefined;
+
+/** The messages in the language of the activity's sender. */
+function localeMessages(context: TurnContext): Messages {
+  return messages(context.activity.locale || undefined);
+}
 
 /** Explains a zod failure in one line for the employee. */
 function describe(error: z.ZodError): string {
@@ -37,7 +43,7 @@ function describePress(verb: string, data: Record<string, unknown>): string {
 
 async function refuseInvalid(s: RouteServices, context: TurnContext, state: HelpdeskTurnState, verb: string | undefined, problem: string): Promise<CardResult> {
   if (isPersonal(context)) await onInvalidAction(employeeTurn(s, context, state), s.employee, verb, problem, verb === Verbs.triageAnswer);
-  else await sendNotice(context, "I can't use that", problem, 'attention');
+  else await sendNotice(context, localeMessages(context).text('bot.invalid.title'), problem, 'attention');
   return undefined;
 }
 
@@ -48,24 +54,25 @@ async function refuseInvalid(s: RouteServices, context: TurnContext, state: Help
  */
 export async function runCardAction(s: RouteServices, context: TurnContext, state: HelpdeskTurnState, data: Record<string, unknown>): Promise<CardResult> {
   const verb = data.verb;
-  if (typeof verb !== 'string' || verb.length === 0) return refuseInvalid(s, context, state, undefined, 'The button carried no action.');
-  if (!isVerb(verb)) return refuseInvalid(s, context, state, verb.slice(0, 64), `I don't know the action "${verb.slice(0, 64)}".`);
+  const m = localeMessages(context);
+  if (typeof verb !== 'string' || verb.length === 0) return refuseInvalid(s, context, state, undefined, m.text('bot.invalid.no-verb'));
+  if (!isVerb(verb)) return refuseInvalid(s, context, state, verb.slice(0, 64), m.text('bot.invalid.unknown-verb', { verb: verb.slice(0, 64) }));
   const rows = CARD_ROUTES.filter((r) => r.verb === verb);
   const first = rows[0]!;
   const problem = first.check?.(data, context.activity.locale || undefined);
   if (problem) return refuseInvalid(s, context, state, verb, problem);
   const parsed = first.schema.safeParse(data);
-  if (!parsed.success) return refuseInvalid(s, context, state, verb, `That action's data is not valid: ${describe(parsed.error)}.`);
+  if (!parsed.success) return refuseInvalid(s, context, state, verb, m.text('bot.invalid.bad-data', { problem: describe(parsed.error) }));
 
   const personal = isPersonal(context);
   const row = rows.find((r) => r.where === 'any' || r.where === (personal ? 'personal' : 'channel'));
   if (!row) {
-    await sendNotice(context, 'That works in a personal chat', 'Open a personal chat with me for your own OneDrive problem.');
+    await sendNotice(context, m.text('bot.personal-only.title'), m.text('bot.personal-only.text'));
     return undefined;
   }
   if (row.who === 'agent') {
     const agent = await s.desk.requireAgent(context, verb, row.notifyRefusal?.(context) ?? true);
-    if (!agent) return AGENT_ONLY_ANSWER;
+    if (!agent) return m.text('desk.agents-only.answer');
     const reply = await row.handle(s, context, agent, parsed.data as never);
     return reply.card ?? reply.message;
   }
@@ -119,7 +126,7 @@ async function catchAll(s: RouteServices, context: TurnContext, state: HelpdeskT
 /** Action.Execute answers with the refreshed card when there is one and the pressed card can be replaced (its id is known). */
 function executeAnswer(context: TurnContext, result: CardResult): TeamsAiCard | string {
   if (typeof result === 'object' && context.activity.replyToId) return result as unknown as TeamsAiCard;
-  return typeof result === 'string' ? result : 'Done.';
+  return typeof result === 'string' ? result : localeMessages(context).text('bot.done');
 }
 
 /**
@@ -138,7 +145,8 @@ export function registerRoutes(app: Application<HelpdeskTurnState>, s: RouteServ
       },
     );
     app.adaptiveCards.actionExecute(
-      async (context) => isActionExecute(context.activity) && typeof (context.activity.value as { action?: { verb?: unknown } }).action?.verb === 'string' && cardVerb(context) === verb,
+      async (context) =>
+        isActionExecute(context.activity) && typeof (context.activity.value as { action?: { verb?: unknown } }).action?.verb === 'string' && cardVerb(context) === verb,
       async (context, state) => executeAnswer(context, await runCardAction(s, context, state, invokeData(context.activity))),
     );
   }

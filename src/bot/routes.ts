@@ -1,8 +1,18 @@
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
+import { messages } from '../content/knowledge';
 import { FIX_RESULTS, Verbs, type Verb } from '../cards';
 import type { AgentDesk, AgentReply } from '../desk/agent-desk';
-import { channelText, isChannelHelp, isRegistrationCommand, isRetryDeliveriesCommand, isTicketsCommand, lookupTarget, mentionsBot, type ChannelCommands } from '../desk/channel-commands';
+import {
+  channelText,
+  isChannelHelp,
+  isRegistrationCommand,
+  isRetryDeliveriesCommand,
+  isTicketsCommand,
+  lookupTarget,
+  mentionsBot,
+  type ChannelCommands,
+} from '../desk/channel-commands';
 import * as employee from '../dialogs/employee-actions';
 import { onCommand, type TypedText } from '../dialogs/employee-chat';
 import type { EmployeeDeps, EmployeeTurn } from '../dialogs/employee-turn';
@@ -35,13 +45,28 @@ export type CardRoute = {
   check?: (data: Record<string, unknown>, locale?: string) => string | undefined;
 } & (
   | { who: 'employee'; where: 'personal'; handle: (turn: EmployeeTurn, s: RouteServices, data: never) => ReturnType<employee.EmployeeAction<unknown>> }
-  | { who: 'agent'; where: 'any' | 'channel'; notifyRefusal?: (context: TurnContext) => boolean; handle: (s: RouteServices, context: TurnContext, agent: Person, data: never) => Promise<AgentReply> }
+  | {
+      who: 'agent';
+      where: 'any' | 'channel';
+      notifyRefusal?: (context: TurnContext) => boolean;
+      handle: (s: RouteServices, context: TurnContext, agent: Person, data: never) => Promise<AgentReply>;
+    }
 );
 
 /** One typed command's row (`command` also names it in the audit log); `match` returns what the command names (its argument), or undefined. */
 export type CommandRoute = { command: string } & (
-  | { who: 'employee'; where: 'personal'; match: (text: string, context: TurnContext) => Command | undefined; handle: (turn: EmployeeTurn, s: RouteServices, input: TypedText, command: Command) => Promise<void> }
-  | { who: 'agent'; where: 'channel'; match: (text: string, context: TurnContext, s: RouteServices) => Promise<string | undefined> | string | undefined; handle: (s: RouteServices, context: TurnContext, agent: Person, arg: string, text: string) => Promise<void> }
+  | {
+      who: 'employee';
+      where: 'personal';
+      match: (text: string, context: TurnContext) => Command | undefined;
+      handle: (turn: EmployeeTurn, s: RouteServices, input: TypedText, command: Command) => Promise<void>;
+    }
+  | {
+      who: 'agent';
+      where: 'channel';
+      match: (text: string, context: TurnContext, s: RouteServices) => Promise<string | undefined> | string | undefined;
+      handle: (s: RouteServices, context: TurnContext, agent: Person, arg: string, text: string) => Promise<void>;
+    }
   | { who: 'anyone'; where: 'channel'; match: (text: string, context: TurnContext) => string | undefined; handle: (s: RouteServices, context: TurnContext) => Promise<void> }
 );
 
@@ -63,7 +88,7 @@ const ticketId = z
 const ticketOnly = z.object({ ticketId });
 const none = z.object({});
 
-const unknownCause = (value: unknown): string => `"${String(value).slice(0, 64)}" is not a cause I know.`;
+const unknownCause = (value: unknown, locale?: string): string => messages(locale).text('bot.invalid.unknown-cause', { causeId: String(value).slice(0, 64) });
 
 /** An employee verb: typed data in, the employee action out. */
 function forEmployee<S extends z.ZodTypeAny>(verb: Verb, schema: S, handle: employee.EmployeeAction<z.output<S>>, check?: CardRoute['check']): CardRoute {
@@ -71,7 +96,12 @@ function forEmployee<S extends z.ZodTypeAny>(verb: Verb, schema: S, handle: empl
 }
 
 /** An agent verb on a ticket, handled by the agent desk. */
-function forAgent<S extends z.ZodTypeAny>(verb: Verb, schema: S, where: 'any' | 'channel', handle: (s: RouteServices, context: TurnContext, agent: Person, data: z.output<S>) => Promise<AgentReply>): CardRoute {
+function forAgent<S extends z.ZodTypeAny>(
+  verb: Verb,
+  schema: S,
+  where: 'any' | 'channel',
+  handle: (s: RouteServices, context: TurnContext, agent: Person, data: z.output<S>) => Promise<AgentReply>,
+): CardRoute {
   return { verb, schema, who: 'agent', where, handle };
 }
 
@@ -85,14 +115,19 @@ export const CARD_ROUTES: readonly CardRoute[] = [
   // Employee, in the 1:1 chat (contract verbs first, then this bot's additions).
   forEmployee(Verbs.triageAnswer, z.object({ questionId: z.custom<QuestionId>(isQuestionId), answer: z.string().trim() }), employee.answerQuestion, (data, locale) => {
     const questionId = data.questionId;
-    if (!isQuestionId(questionId)) return `"${String(questionId).slice(0, 64)}" is not one of my questions.`;
+    const m = messages(locale);
+    if (!isQuestionId(questionId)) return m.text('bot.invalid.unknown-question', { questionId: String(questionId).slice(0, 64) });
     const answer = typeof data.answer === 'string' ? data.answer.trim() : data.answer;
     if (isAnswerFor(questionId, answer)) return undefined;
-    return answer === undefined || answer === '' ? 'Please pick an answer first.' : `"${String(answer).slice(0, 64)}" is not one of the answers to "${getQuestion(questionId, locale).text}"`;
+    return answer === undefined || answer === ''
+      ? m.text('bot.invalid.no-answer')
+      : m.text('bot.invalid.unknown-answer', { answer: String(answer).slice(0, 64), question: getQuestion(questionId, locale).text });
   }),
-  forEmployee(Verbs.fixResult, z.object({ causeId: text(64), stepId: text(64), result: z.enum(FIX_RESULTS) }), employee.stepResult, (data) => (isCauseId(data.causeId) ? undefined : unknownCause(data.causeId))),
-  forEmployee(Verbs.ticketCreate, z.object({ causeId: optionalText(64), details: optionalText(2000) }), employee.openTicket, (data) =>
-    data.causeId !== undefined && data.causeId !== '' && !isCauseId(data.causeId) ? unknownCause(data.causeId) : undefined,
+  forEmployee(Verbs.fixResult, z.object({ causeId: text(64), stepId: text(64), result: z.enum(FIX_RESULTS) }), employee.stepResult, (data, locale) =>
+    isCauseId(data.causeId) ? undefined : unknownCause(data.causeId, locale),
+  ),
+  forEmployee(Verbs.ticketCreate, z.object({ causeId: optionalText(64), details: optionalText(2000) }), employee.openTicket, (data, locale) =>
+    data.causeId !== undefined && data.causeId !== '' && !isCauseId(data.causeId) ? unknownCause(data.causeId, locale) : undefined,
   ),
   forEmployee(Verbs.ticketStatus, ticketOnly, employee.ticketStatus),
   forEmployee(Verbs.ticketRate, z.object({ ticketId, rating, comment: optionalText(1000) }), employee.rateOwnTicket),
@@ -139,14 +174,38 @@ export const COMMAND_ROUTES: readonly CommandRoute[] = [
   { command: 'help', who: 'employee', where: 'personal', match: employeeCommand('help'), handle: runEmployeeCommand },
   { command: 'my tickets', who: 'employee', where: 'personal', match: employeeCommand('my tickets', 'tickets'), handle: runEmployeeCommand },
   // Agents' commands typed in a personal chat get a pointer to the channel.
-  { command: 'use this channel for tickets / lookup', who: 'employee', where: 'personal', match: employeeCommand('use this channel for tickets', 'lookup'), handle: runEmployeeCommand },
+  {
+    command: 'use this channel for tickets / lookup',
+    who: 'employee',
+    where: 'personal',
+    match: employeeCommand('use this channel for tickets', 'lookup'),
+    handle: runEmployeeCommand,
+  },
 
   // The help desk channel (the bot sees a message there only when mentioned).
   // Registration applies contract §3a's own rule (an existing agent, the same tenant), audited.
-  { command: 'use this channel for tickets', who: 'anyone', where: 'channel', match: (t, context) => (isRegistrationCommand(t) && mentionsBot(context.activity) ? t : undefined), handle: (s, context) => s.channel.register(context) },
+  {
+    command: 'use this channel for tickets',
+    who: 'anyone',
+    where: 'channel',
+    match: (t, context) => (isRegistrationCommand(t) && mentionsBot(context.activity) ? t : undefined),
+    handle: (s, context) => s.channel.register(context),
+  },
   { command: 'tickets', who: 'agent', where: 'channel', match: (t) => (isTicketsCommand(channelText(t)) ? t : undefined), handle: (s, context) => s.channel.listTickets(context) },
-  { command: 'retry deliveries', who: 'agent', where: 'channel', match: (t) => (isRetryDeliveriesCommand(channelText(t)) ? t : undefined), handle: (s, context, agent) => s.channel.retryDeliveries(context, agent) },
+  {
+    command: 'retry deliveries',
+    who: 'agent',
+    where: 'channel',
+    match: (t) => (isRetryDeliveriesCommand(channelText(t)) ? t : undefined),
+    handle: (s, context, agent) => s.channel.retryDeliveries(context, agent),
+  },
   { command: 'lookup', who: 'agent', where: 'channel', match: (t) => lookupTarget(channelText(t)), handle: (s, context, agent, upn) => s.channel.lookup(context, agent, upn) },
   { command: 'help', who: 'anyone', where: 'channel', match: (t) => (isChannelHelp(channelText(t)) ? t : undefined), handle: (s, context) => s.channel.help(context) },
-  { command: 'thread reply', who: 'agent', where: 'channel', match: (_t, context, s) => s.channel.threadTicket(context), handle: (s, context, agent, ticket, t) => s.channel.threadReply(context, agent, ticket, t) },
+  {
+    command: 'thread reply',
+    who: 'agent',
+    where: 'channel',
+    match: (_t, context, s) => s.channel.threadTicket(context),
+    handle: (s, context, agent, ticket, t) => s.channel.threadReply(context, agent, ticket, t),
+  },
 ];

@@ -1,3 +1,4 @@
+import { messages } from '../content/knowledge';
 import { renderTemplate, type AdaptiveCard } from './adaptive-card';
 import template from './templates/diagnosis.json';
 import { CARD_BUDGET_BYTES, fitToBudget, stepDown, turnOff, type Shrinker } from './card-budget';
@@ -25,28 +26,29 @@ const SHRINKERS: ReadonlyArray<Shrinker<Limits>> = [
 ];
 
 function render(model: DiagnosisCardModel, limits: Limits): AdaptiveCard {
-  const alternatives = model.alternatives.map((alt) => `${alt.title} (${clampPercent(alt.confidencePercent)}%)`);
+  const m = messages(model.locale);
+  const alternatives = model.alternatives.map((alt) => m.text('cards.diagnosis.alternative', { title: alt.title, percent: clampPercent(alt.confidencePercent) }));
   const nextText =
     model.stepCount > 0
-      ? `Next I'll walk you through the fix, one step at a time (${model.stepCount} ${model.stepCount === 1 ? 'step' : 'steps'} at most).`
-      : "This one needs the help desk: open a ticket and they'll take it from here.";
+      ? m.text(model.stepCount === 1 ? 'cards.diagnosis.next-steps-one' : 'cards.diagnosis.next-steps-other', { count: model.stepCount })
+      : m.text('cards.diagnosis.needs-help-desk');
+  const basis = model.basis ? m.text('cards.diagnosis.basis', { basis: model.basis }) : '';
+  const confidence = m.text('cards.diagnosis.confidence', { label: model.confidenceLabel, percent: clampPercent(model.confidencePercent) });
   const allEvents = eventFactSets(model.events, undefined, limits.textLength);
   const events = limits.events ? allEvents.slice(0, limits.eventsShown) : [];
   return renderTemplate(template, {
     causeId: model.causeId,
     title: model.title,
-    ...part('confidenceText', model.showConfidence === false ? '' : `Confidence: ${model.confidenceLabel} (${clampPercent(model.confidencePercent)}%)${model.basis ? ` · based on ${model.basis}` : ''}`),
+    ...part('confidenceText', model.showConfidence === false ? '' : `${confidence}${basis}`),
     explanation: model.explanation,
     ...part('findings', findingLines(model.findings.slice(0, limits.findingsShown), limits.textLength)),
     ...part('events', events),
-    ...part('moreEvents', limits.events ? moreText(allEvents.length - events.length, 'more sign-ins') : ''),
+    ...part('moreEvents', limits.events ? moreText(allEvents.length - events.length, m.text('cards.diagnosis.more-events')) : ''),
     ...part('eventsSummary', plainText(model.eventsSummary, TEXT_LIMITS.line)),
     ...part('lookupNote', plainText(model.lookupNote, TEXT_LIMITS.line)),
     warnings: model.warnings.map((text) => ({ text })),
     hasAlternatives: alternatives.length > 0 || Boolean(model.closeTo),
-    alternativesText: model.closeTo
-      ? `It is close: this could also be "${model.closeTo}". If the steps below do not help, the help desk will check that too.`
-      : `Other possibilities: ${alternatives.join(', ')}`,
+    alternativesText: model.closeTo ? m.text('cards.diagnosis.close-to', { title: model.closeTo }) : m.text('cards.diagnosis.alternatives', { list: alternatives.join(', ') }),
     nextText,
     ...part('escalateWhen', model.escalateWhen ?? ''),
   });

@@ -1,3 +1,4 @@
+import { messages } from '../content/knowledge';
 import { renderTemplate, type AdaptiveCard } from './adaptive-card';
 import { CARD_BUDGET_BYTES, shrinkCard } from './card-budget';
 import template from './templates/fix-step.json';
@@ -29,15 +30,16 @@ export function renderFixStepCard(model: FixStepCardModel): AdaptiveCard {
   const warning = model.warning?.trim() ?? '';
   const check = model.check?.trim() ?? '';
   const selfService = model.audience === 'self-service';
+  const m = messages(model.locale);
   const card = renderTemplate(template, {
     causeId: model.causeId,
     stepId: model.stepId,
-    progressText: `Step ${model.stepNumber} of ${model.stepCount}`,
+    progressText: m.text('cards.fix-step.progress', { number: model.stepNumber, count: model.stepCount }),
     audienceLabel: model.audienceLabel,
     badgeStyle: selfService ? 'good' : 'warning',
     badgeColor: selfService ? 'Good' : 'Warning',
     title: model.title,
-    causeText: `Fixing: ${model.causeTitle}`,
+    causeText: m.text('cards.fix-step.cause', { title: model.causeTitle }),
     hasWarning: warning.length > 0,
     warning,
     // A no-break space after "1." keeps Markdown from turning each line into its own

@@ -1,3 +1,4 @@
+import { messages } from '../content/knowledge';
 import { renderTemplate, type AdaptiveCard } from './adaptive-card';
 import { CARD_BUDGET_BYTES, shrinkCard } from './card-budget';
 import template from './templates/resolved.json';
@@ -8,7 +9,7 @@ export function renderResolvedCard(model: ResolvedCardModel): AdaptiveCard {
   const verify = model.verify.trim();
   const card = renderTemplate(template, {
     causeId: model.causeId,
-    causeText: `Fixed: ${model.causeTitle}`,
+    causeText: messages(model.locale).text('cards.resolved.cause', { title: model.causeTitle }),
     hasVerify: verify.length > 0,
     verify,
   });

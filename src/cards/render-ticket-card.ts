@@ -1,3 +1,4 @@
+import { messages } from '../content/knowledge';
 import { renderTemplate, type AdaptiveCard } from './adaptive-card';
 import template from './templates/ticket.json';
 import { CARD_BUDGET_BYTES, fitToBudget, throughLevels, turnOff, type Shrinker } from './card-budget';
@@ -39,14 +40,15 @@ const SHRINKERS: ReadonlyArray<Shrinker<Limits>> = [throughLevels(LEVELS), turnO
 function render(model: TicketCardModel, limits: Limits): AdaptiveCard {
   // The FactSet holds only the bot's own words (Teams renders Markdown in facts); the
   // assignee's name, which Teams supplies, is a plain fact line under it.
+  const m = messages(model.locale);
   const facts: Fact[] = [
-    { title: 'Status', value: model.statusLabel },
-    { title: 'Cause', value: plainLine(model.causeTitle, TEXT_LIMITS.title) },
-    { title: 'Opened', value: model.createdAt },
-    { title: 'Updated', value: model.updatedAt },
+    { title: m.text('cards.ticket.status'), value: model.statusLabel },
+    { title: m.text('cards.ticket.cause'), value: plainLine(model.causeTitle, TEXT_LIMITS.title) },
+    { title: m.text('cards.ticket.opened'), value: model.createdAt },
+    { title: m.text('cards.ticket.updated'), value: model.updatedAt },
   ];
   if (typeof model.rating === 'number' && Number.isFinite(model.rating)) {
-    facts.push({ title: 'Your rating', value: stars(model.rating) });
+    facts.push({ title: m.text('cards.ticket.rating'), value: stars(model.rating) });
   }
   return renderTemplate(template, {
     ticketId: model.ticketId,
@@ -55,7 +57,7 @@ function render(model: TicketCardModel, limits: Limits): AdaptiveCard {
     ...part('summary', plainText(model.summary, limits.summaryLength)),
     ...part('stepsTried', limits.stepsTried ? stepLines(model.stepsTried) : []),
     ...part('history', limits.history ? latestHistory(model.history, limits.historyShown, limits.historyLength) : []),
-    historyHeading: model.history.length > limits.historyShown ? 'Latest updates' : 'Updates',
+    historyHeading: m.text(model.history.length > limits.historyShown ? 'cards.ticket.history-latest' : 'cards.ticket.history'),
     canWithdraw: model.canWithdraw,
     canAddDetails: model.canAddDetails ?? true,
   });

@@ -1,3 +1,4 @@
+import { messages } from '../content/knowledge';
 import { renderTemplate, type AdaptiveCard } from './adaptive-card';
 import template from './templates/ticket-resolved.json';
 import { CARD_BUDGET_BYTES, fitToBudget, halveTo } from './card-budget';
@@ -6,11 +7,12 @@ import type { TicketResolvedCardModel } from './view-models';
 
 function render(model: TicketResolvedCardModel, noteLength: number): AdaptiveCard {
   const note = plainText(model.note, noteLength);
-  const agentName = plainLine(model.agentName, TEXT_LIMITS.name) || 'The help desk';
+  const m = messages(model.locale);
+  const agentName = plainLine(model.agentName, TEXT_LIMITS.name) || m.text('notify.default-agent-name');
   return renderTemplate(template, {
     ticketId: model.ticketId,
-    causeText: `Cause: ${plainLine(model.causeTitle, TEXT_LIMITS.title)}`,
-    resolvedBy: note ? `${agentName} resolved it:` : `${agentName} resolved it.`,
+    causeText: m.text('cards.ticket-resolved.cause', { title: plainLine(model.causeTitle, TEXT_LIMITS.title) }),
+    resolvedBy: m.text(note ? 'cards.ticket-resolved.resolved-by-with-note' : 'cards.ticket-resolved.resolved-by', { agent: agentName }),
     hasNote: note.length > 0,
     note,
   });

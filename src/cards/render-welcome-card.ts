@@ -1,3 +1,4 @@
+import { messages } from '../content/knowledge';
 import { renderTemplate, type AdaptiveCard } from './adaptive-card';
 import template from './templates/welcome.json';
 import { CARD_BUDGET_BYTES, shrinkCard } from './card-budget';
@@ -9,7 +10,7 @@ export function renderWelcomeCard(model: WelcomeCardModel): AdaptiveCard {
   const userName = plainLine(model.userName, TEXT_LIMITS.name);
   const card = renderTemplate(template, {
     hasUserName: userName.length > 0,
-    greeting: `Hi ${userName}!`,
+    greeting: messages(model.locale).text('cards.welcome.greeting', { name: userName }),
     hasExamples: model.examples.length > 0,
     examples: model.examples.map((text) => ({ text })),
   });

@@ -12,6 +12,8 @@
 
 /** Greeting card for a bare "hi" or the first contact. */
 export interface WelcomeCardModel {
+  /** The reader's locale (an activity's `locale`), for the card's own words; English when absent. */
+  locale?: string;
   /** Display name (first name is best) used in the greeting; no greeting line without it. */
   userName?: string;
   /** Example messages the person could send, shown as "Try:" bullets. */
@@ -54,6 +56,8 @@ export interface DiagnosisEventModel {
 
 /** The diagnosis: the cause, why the bot thinks so, and the evidence. */
 export interface DiagnosisCardModel {
+  /** The reader's locale (an activity's `locale`), for the card's own words; English when absent. */
+  locale?: string;
   /** A contract cause id; every action on the card carries it. */
   causeId: string;
   title: string;
@@ -84,6 +88,8 @@ export interface DiagnosisCardModel {
 
 /** One fix step. */
 export interface FixStepCardModel {
+  /** The reader's locale (an activity's `locale`), for the card's own words; English when absent. */
+  locale?: string;
   causeId: string;
   stepId: string;
   /** 1-based. */
@@ -104,6 +110,8 @@ export interface FixStepCardModel {
 
 /** After the employee reports a fix worked. */
 export interface ResolvedCardModel {
+  /** The reader's locale (an activity's `locale`), for the card's own words; English when absent. */
+  locale?: string;
   causeId: string;
   causeTitle: string;
   /** How to verify the fix held. */
@@ -122,6 +130,8 @@ export interface EscalateCardModel {
 
 /** The employee's view of their ticket. */
 export interface TicketCardModel {
+  /** The reader's locale (an activity's `locale`), for the card's own words; English when absent. */
+  locale?: string;
   ticketId: string;
   /** Machine status (e.g. `open`); shown through `statusLabel`. */
   status: string;
@@ -214,6 +224,8 @@ export interface IncidentCardModel {
 
 /** Shown to the employee when an agent resolves their ticket; asks for a rating. */
 export interface TicketResolvedCardModel {
+  /** The reader's locale (an activity's `locale`), for the card's own words; English when absent. */
+  locale?: string;
   ticketId: string;
   agentName: string;
   /** The agent's resolution note. */

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CAUSE_IDS } from '../domain/causes';
 import { QUESTION_ANSWER_IDS, QUESTION_IDS } from '../domain/question-ids';
+import { MESSAGE_KEYS, MESSAGE_PLACEHOLDERS, type MessageKey } from './message-keys';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const kebab = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case (a-z, 0-9 and single hyphens)');
@@ -176,3 +177,49 @@ export const phrasesFileSchema = z
   });
 
 export type PhrasesFile = z.infer<typeof phrasesFileSchema>;
+
+const messageKeySet: ReadonlySet<string> = new Set(MESSAGE_KEYS);
+
+/** Flattens nested groups (`chat: { empty: { title } }`) into dotted keys, reporting anything that is not text or a group. */
+function flattenMessages(value: unknown, prefix: string[], out: Map<string, string>, ctx: z.RefinementCtx): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: prefix, message: 'must be a message (text) or a group of messages' });
+    return;
+  }
+  for (const [name, child] of Object.entries(value)) {
+    const path = [...prefix, name];
+    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(name)) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: 'must be kebab-case (a-z, 0-9 and single hyphens)' });
+    else if (typeof child === 'string') out.set(path.join('.'), child);
+    else flattenMessages(child, path, out, ctx);
+  }
+}
+
+/**
+ * content/<locale>/messages.yaml: what the bot says, grouped, with `{name}` placeholders. Every
+ * key must be one the code uses (src/content/message-keys.ts) and may use only that key's
+ * placeholders; with `complete` (English) every key must be there. Parses to a flat map.
+ */
+export function messagesFileSchema(complete: boolean) {
+  return z.unknown().transform((file, ctx): ReadonlyMap<MessageKey, string> => {
+    const flat = new Map<string, string>();
+    flattenMessages(file, [], flat, ctx);
+    for (const [key, textValue] of flat) {
+      const path = key.split('.');
+      if (!messageKeySet.has(key)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: 'is not a message the bot uses (see src/content/message-keys.ts)' });
+        continue;
+      }
+      if (textValue.trim().length === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: 'must not be empty' });
+      if (textValue.length > 2000) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: 'must be at most 2000 characters' });
+      const allowed: readonly string[] = MESSAGE_PLACEHOLDERS[key as MessageKey];
+      for (const match of textValue.matchAll(/\{([^{}]*)\}/g)) {
+        if (!allowed.includes(match[1]!)) {
+          const hint = allowed.length ? `it may use ${allowed.map((p) => `{${p}}`).join(', ')}` : 'it has no placeholders';
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: `{${match[1]}} is not a placeholder of this message (${hint})` });
+        }
+      }
+    }
+    if (complete) for (const key of MESSAGE_KEYS) if (!flat.has(key)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: key.split('.'), message: 'is missing' });
+    return flat as Map<MessageKey, string>;
+  });
+}

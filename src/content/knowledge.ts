@@ -3,6 +3,7 @@
  * the composition root (src/index.ts) so a broken file stops start-up before the server listens.
  */
 import { loadKnowledge, type Knowledge, type KnowledgeBase } from './load-content';
+import type { Messages } from './messages';
 
 let installed: KnowledgeBase | undefined;
 
@@ -15,4 +16,9 @@ export function installKnowledge(base: KnowledgeBase): void {
 export function knowledge(locale?: string): Knowledge {
   installed ??= loadKnowledge();
   return installed.forLocale(locale);
+}
+
+/** What the bot says in `locale` (an activity's locale), falling back to English message by message. */
+export function messages(locale?: string): Messages {
+  return knowledge(locale).messages;
 }

@@ -14,6 +14,7 @@ import { QUESTION_ANSWER_IDS, QUESTION_IDS, type QuestionId } from '../domain/qu
 import {
   causeFileSchema,
   entraCodesFileSchema,
+  messagesFileSchema,
   oneDriveCodesFileSchema,
   phrasesFileSchema,
   questionsFileSchema,
@@ -22,6 +23,8 @@ import {
   type PhrasesFile,
   type SharedStepsFile,
 } from './content-schema';
+import type { MessageKey } from './message-keys';
+import { createMessages, type Messages } from './messages';
 
 /** A knowledge file is missing, unreadable or invalid. The message names the file and the field. */
 export class ContentError extends Error {
@@ -53,6 +56,10 @@ export interface Knowledge {
   readonly oneDriveCodes: Readonly<Record<string, { readonly causeId: CauseId | null; readonly meaning: string }>>;
   /** The words the message reader looks for. */
   readonly phrases: PhrasesFile;
+  /** What the bot says (messages.yaml, merged key by key over English). */
+  readonly messages: Messages;
+  /** The message texts behind `messages`, for a translation to merge over. */
+  readonly messageTexts: ReadonlyMap<MessageKey, string>;
 }
 
 /** Where the repository keeps its content, found from this file whether it runs from src/ or dist/. */
@@ -131,7 +138,7 @@ function loadLocale(root: string, locale: string, fallback?: Knowledge): Knowled
   const need = (name: string): void => {
     if (!fallback && !has(name)) throw new ContentError(`${join(basename(root), locale, name)}: is missing`);
   };
-  for (const name of ['shared-steps.yaml', 'questions.yaml', 'entra-codes.yaml', 'onedrive-codes.yaml', 'phrases.yaml', 'causes']) need(name);
+  for (const name of ['shared-steps.yaml', 'questions.yaml', 'entra-codes.yaml', 'onedrive-codes.yaml', 'phrases.yaml', 'messages.yaml', 'causes']) need(name);
 
   const shared: SharedStepsFile = has('shared-steps.yaml') ? validate(root, join(dir, 'shared-steps.yaml'), sharedStepsSchema) : {};
   const playbooks = {} as Record<CauseId, Playbook>;
@@ -189,7 +196,11 @@ function loadLocale(root: string, locale: string, fallback?: Knowledge): Knowled
 
   const phrases = has('phrases.yaml') ? validate(root, join(dir, 'phrases.yaml'), phrasesFileSchema) : fallback!.phrases;
 
-  return { locale, playbooks, questions, entraCodes, benignCodes, oneDriveCodes, phrases };
+  // A translation may hold only some messages: each one it has replaces the English one.
+  const messageTexts = new Map(fallback?.messageTexts ?? []);
+  if (has('messages.yaml')) for (const [key, value] of validate(root, join(dir, 'messages.yaml'), messagesFileSchema(!fallback))) messageTexts.set(key, value);
+
+  return { locale, playbooks, questions, entraCodes, benignCodes, oneDriveCodes, phrases, messages: createMessages(locale, messageTexts), messageTexts };
 }
 
 /** Shared steps of an already loaded locale, rebuilt by id so a translation can reuse English ones. */

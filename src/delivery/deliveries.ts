@@ -2,6 +2,7 @@ import { systemClock, type Clock } from '../domain/clock';
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { activityForCard } from '../bot/send';
+import { messages } from '../content/knowledge';
 import type { ConnectorClient } from 'botframework-connector';
 import { renderAgentTicketCard, renderFixStartCard, renderIncidentCard, renderMessageCard, renderTicketResolvedCard, type AdaptiveCard, type IncidentCardModel } from '../cards';
 import { CARD_BUDGET_BYTES, cardBytes, shrinkCard } from '../cards/card-budget';
@@ -209,7 +210,8 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?:
       const ticket = await loadTicket(ticketId);
       const recorded = channelAddressOf(ticket);
       if (recorded) {
-        if (recorded.activityId !== address.activityId) deps.log?.warn({ ticketId, kept: recorded.activityId, extra: address.activityId }, 'a ticket card was posted twice; the first copy stays the ticket card');
+        if (recorded.activityId !== address.activityId)
+          deps.log?.warn({ ticketId, kept: recorded.activityId, extra: address.activityId }, 'a ticket card was posted twice; the first copy stays the ticket card');
         return;
       }
       await deps.tickets.update({ ...ticket, channelAddress: address });
@@ -275,7 +277,15 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?:
     if (!reference) throw new PermanentDeliveryError(`ticket ${ticket.id} has no address for the employee`);
     let card: AdaptiveCard;
     if (payload.card === 'resolved') {
-      card = renderTicketResolvedCard({ ticketId: ticket.id, agentName: payload.agentName ?? 'The help desk', note: payload.note, causeTitle: ticket.causeTitle });
+      const locale = (reference as { locale?: unknown }).locale;
+      const employeeLocale = typeof locale === 'string' && locale.length <= 35 ? locale : undefined;
+      card = renderTicketResolvedCard({
+        ticketId: ticket.id,
+        agentName: payload.agentName ?? messages(employeeLocale).text('notify.default-agent-name'),
+        note: payload.note,
+        causeTitle: ticket.causeTitle,
+        locale: employeeLocale,
+      });
     } else {
       card = renderMessageCard({ title: String(payload.title ?? ''), text: String(payload.text ?? ''), tone: 'default' });
     }
@@ -284,7 +294,7 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?:
         await context.sendActivity(activityForCard(fitted, `${payload.title}: ${payload.text}`, 200));
       });
       if (payload.card === 'fix' && typeof payload.causeId === 'string') {
-await context.sendActivity(activityForCard(renderFixStartCard({ causeId: payload.causeId })));
+        await context.sendActivity(activityForCard(renderFixStartCard({ causeId: payload.causeId })));
       }
     });
   }

@@ -1,9 +1,16 @@
 import { systemClock, type Clock } from '../domain/clock';
+import { messages } from '../content/knowledge';
 import { getPlaybook } from '../domain/playbooks';
 import type { OutboxStore } from '../domain/outbox';
 import type { TicketChange, TicketEvents } from '../domain/ticket-events';
 import type { Ticket, TicketDelivery } from '../domain/tickets';
 import type { NotifyEmployeePayload } from './deliveries';
+
+/** The locale saved with the employee's conversation reference, when there is one. */
+function localeOf(address: unknown): string | undefined {
+  const locale = (address as { locale?: unknown } | null | undefined)?.locale;
+  return typeof locale === 'string' && locale.length > 0 && locale.length <= 35 ? locale : undefined;
+}
 
 /**
  * The outbox items one ticket change makes (pure: nothing is enqueued here). The channel card
@@ -18,43 +25,60 @@ export function ticketDeliveries(ticket: Ticket, change: TicketChange, options: 
   const agent = (text: string): void => {
     items.push({ kind: 'channel-reply', payload: { ticketId: ticket.id, text } });
   };
+  // The employee hears in the language their chat used when they opened the ticket; the channel in English.
+  const e = messages(localeOf(ticket.requesterAddress));
+  const m = messages();
+  const who = { agent: change.kind === 'created' ? '' : change.actor.name, ticketId: ticket.id };
   switch (change.kind) {
     case 'created':
       break;
     case 'claimed':
-      employee({ title: `${change.actor.name} has your ticket`, text: `${change.actor.name} from the help desk is working on ${ticket.id}. Reply here and your messages go straight to them.` });
+      employee({ title: e.text('notify.claimed.title', who), text: e.text('notify.claimed.text', who) });
       break;
     case 'transferred':
-      agent(`${change.actor.name} transferred ${ticket.id} to ${change.to.name}${change.note ? `: ${change.note}` : '.'}`);
-      employee({ title: `${change.to.name} has your ticket now`, text: `${change.actor.name} handed ${ticket.id} to ${change.to.name}, who has everything you told us.` });
+      agent(
+        change.note
+          ? m.text('notify.agent.transferred-with-note', { ...who, to: change.to.name, note: change.note })
+          : m.text('notify.agent.transferred', { ...who, to: change.to.name }),
+      );
+      employee({ title: e.text('notify.transferred.title', { to: change.to.name }), text: e.text('notify.transferred.text', { ...who, to: change.to.name }) });
       break;
     case 'agent-replied':
-      employee({ title: `${change.actor.name} (help desk)`, text: change.text });
+      employee({ title: e.text('notify.agent-replied-title', who), text: change.text });
       break;
     case 'asked-info':
-      employee({ title: `${change.actor.name} needs a little more information`, text: `${change.text}\n\nJust reply here.` });
+      employee({ title: e.text('notify.asked-info.title', who), text: e.text('notify.asked-info.text', { text: change.text }) });
       break;
     case 'fix-sent':
-      employee({ title: `${change.actor.name} sent you steps to try`, text: `Steps for "${getPlaybook(change.causeId).title}". I'll walk you through them one at a time; tell me how each one goes.`, card: 'fix', causeId: change.causeId });
+      employee({
+        title: e.text('notify.fix-sent.title', who),
+        text: e.text('notify.fix-sent.text', { title: getPlaybook(change.causeId, e.locale).title }),
+        card: 'fix',
+        causeId: change.causeId,
+      });
       break;
     case 'resolved':
-      employee({ title: `Ticket ${ticket.id} is resolved`, text: change.note ?? '', card: 'resolved', note: change.note, agentName: change.actor.name });
+      employee({ title: e.text('notify.resolved-title', who), text: change.note ?? '', card: 'resolved', note: change.note, agentName: change.actor.name });
       break;
     case 'reopened':
-      if (change.byEmployee) agent(`${change.actor.name} says it is not fixed: ${ticket.id} is open again.`);
-      else employee({ title: `Ticket ${ticket.id} is open again`, text: `${change.actor.name} reopened it and will be in touch.` });
+      if (change.byEmployee) agent(m.text('notify.agent.not-fixed', who));
+      else employee({ title: e.text('notify.reopened.title', who), text: e.text('notify.reopened.text', who) });
       break;
     case 'employee-replied':
-      agent(`${change.actor.name}: ${change.text}`);
+      agent(m.text('notify.agent.employee-replied', { ...who, text: change.text }));
       break;
     case 'details-added':
-      agent(`${change.actor.name} added: ${change.text}`);
+      agent(m.text('notify.agent.details-added', { ...who, text: change.text }));
       break;
     case 'withdrawn':
-      agent(`${change.actor.name} withdrew ${ticket.id}.`);
+      agent(m.text('notify.agent.withdrawn', who));
       break;
     case 'rated':
-      agent(`${change.actor.name} rated ${ticket.id} ${change.rating}/5${change.comment ? `: ${change.comment}` : '.'}`);
+      agent(
+        change.comment
+          ? m.text('notify.agent.rated-with-comment', { ...who, rating: change.rating, comment: change.comment })
+          : m.text('notify.agent.rated', { ...who, rating: change.rating }),
+      );
       break;
   }
   if (options.webhookEnabled) items.push({ kind: 'webhook', payload: { ticketId: ticket.id, event: change.kind, at: new Date(options.now).toISOString() } });

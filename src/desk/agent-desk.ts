@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { sendCard, sendNotice } from '../bot/send';
+import { messages } from '../content/knowledge';
 import { renderAgentTicketCard, Verbs, type AdaptiveCard } from '../cards';
 import { isCauseId } from '../domain/causes';
 import { systemClock, type Clock } from '../domain/clock';
@@ -14,9 +15,6 @@ import type { Logger } from '../logger';
 import type { AgentRoster } from './agent-roster';
 import type { ChannelSender, HelpdeskChannelRegistry } from './helpdesk-channel';
 import { presentAgentTicket } from './present-agent';
-
-/** What a non-agent hears for any agent verb, whether or not the ticket exists. */
-export const AGENT_ONLY_ANSWER = 'Only help desk agents can do that.';
 
 /** An agent's card action on a ticket, validated by the routes (src/bot/routes.ts). */
 export type AgentAction =
@@ -72,8 +70,14 @@ export class AgentDesk {
   async requireAgent(context: TurnContext, what: string, notify = true): Promise<Person | undefined> {
     const me = this.caller(context);
     if (await this.deps.roster.isAgent(me.aadObjectId)) return me;
-    this.deps.log.warn({ user: me.aadObjectId || String(context.activity.from?.id ?? '').slice(0, 128), action: what, conversationType: context.activity.conversation?.conversationType }, 'agent action refused: caller is not a help desk agent');
-    if (notify) await sendNotice(context, 'Only help desk agents can do that', 'This action is for the help desk agents. If you need help, describe your problem to me in a personal chat.', 'attention');
+    this.deps.log.warn(
+      { user: me.aadObjectId || String(context.activity.from?.id ?? '').slice(0, 128), action: what, conversationType: context.activity.conversation?.conversationType },
+      'agent action refused: caller is not a help desk agent',
+    );
+    if (notify) {
+      const m = messages(context.activity.locale || undefined);
+      await sendNotice(context, m.text('desk.agents-only.title'), m.text('desk.agents-only.text'), 'attention');
+    }
     return undefined;
   }
 
@@ -89,7 +93,9 @@ export class AgentDesk {
         case Verbs.ticketTransfer: {
           const agents = await this.deps.roster.agents();
           // Group members are checked, not listed: someone outside the list may still be an agent.
-          const to = agents.find((a) => a.aadObjectId === action.toAgent) ?? ((await this.deps.roster.isAgent(action.toAgent)) ? { aadObjectId: action.toAgent, name: action.toAgent } : undefined);
+          const to =
+            agents.find((a) => a.aadObjectId === action.toAgent) ??
+            ((await this.deps.roster.isAgent(action.toAgent)) ? { aadObjectId: action.toAgent, name: action.toAgent } : undefined);
           if (!to) return { ok: false, reason: 'That person is not a help desk agent, so the ticket stays where it is.' };
           change = { kind: 'transferred', actor: agent, to, note: action.note };
           return transferTicket(ticket, agent, to, action.note, now);

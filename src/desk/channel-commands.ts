@@ -1,5 +1,6 @@
 import { TurnContext } from 'botbuilder';
 import { sendCard, sendNotice } from '../bot/send';
+import { messages } from '../content/knowledge';
 import { plainLine, renderLookupResultCard, renderTicketListCard, TEXT_LIMITS } from '../cards';
 import { caseEvidence, formatWhen, presentDiagnosis } from '../dialogs/present';
 import { newCaseFile } from '../domain/case-file';
@@ -29,21 +30,9 @@ export function mentionsBot(activity: TurnContext['activity']): boolean {
 }
 
 /** Why a registration was refused, in words for the person who asked (contract §3a). */
-export function registrationRefusal(reason: Exclude<RegistrationDecision, { ok: true }>['reason']): { title: string; text: string } {
-  switch (reason) {
-    case 'not-configured':
-      return {
-        title: 'No help desk agents are configured',
-        text: "Nobody can make a channel the ticket queue until agents are configured: set HELPDESK_AGENTS (comma-separated aadObjectIds of the agents) or HELPDESK_AGENTS_GROUP_ID (an Entra security group, read through Microsoft Graph) in the bot's settings, restart it, and have one of those agents say this again. Nothing was changed.",
-      };
-    case 'other-tenant':
-      return { title: 'Only help desk agents can do that', text: "This channel is in a different Microsoft 365 tenant from the help desk queue, so it can't take the queue. Nothing was changed." };
-    case 'not-agent':
-      return {
-        title: 'Only help desk agents can do that',
-        text: 'Only an existing help desk agent can make a channel the ticket queue, so nothing was changed. If you need help, describe your problem to me in a personal chat.',
-      };
-  }
+export function registrationRefusal(reason: Exclude<RegistrationDecision, { ok: true }>['reason'], locale?: string): { title: string; text: string } {
+  const m = messages(locale);
+  return { title: m.text(`desk.registration.${reason}.title`), text: m.text(`desk.registration.${reason}.text`) };
 }
 
 /** A channel message as the commands read it: the mention removed, spaces tidied. */
@@ -96,7 +85,11 @@ export class ChannelCommands {
 
   /** The channel commands, in one notice. */
   async help(context: TurnContext): Promise<void> {
-    await sendNotice(context, 'Help desk commands', 'Mention me with: "use this channel for tickets" (agents only: make this channel the ticket queue; announced and audited) · "tickets" (open tickets by age) · "lookup name@company.com" (someone\'s sign-in evidence; audited) · "retry deliveries" (try again the deliveries that were set aside after failing) · or reply in a ticket\'s thread to write to the employee.');
+    await sendNotice(
+      context,
+      'Help desk commands',
+      'Mention me with: "use this channel for tickets" (agents only: make this channel the ticket queue; announced and audited) · "tickets" (open tickets by age) · "lookup name@company.com" (someone\'s sign-in evidence; audited) · "retry deliveries" (try again the deliveries that were set aside after failing) · or reply in a ticket\'s thread to write to the employee.',
+    );
   }
 
   /** The ticket a thread belongs to, if the message is in one. */
@@ -108,12 +101,18 @@ export class ChannelCommands {
   /** An agent's reply in a ticket's thread goes to the employee. */
   async threadReply(context: TurnContext, agent: Person, ticketId: string, text: string): Promise<void> {
     const clean = channelText(text);
-    await this.desk.changeTicket(context, ticketId, async (t) => replyOnTicket(t, agent, clean, this.desk.now()), () => ({ kind: 'agent-replied', actor: agent, text: clean }));
+    await this.desk.changeTicket(
+      context,
+      ticketId,
+      async (t) => replyOnTicket(t, agent, clean, this.desk.now()),
+      () => ({ kind: 'agent-replied', actor: agent, text: clean }),
+    );
   }
 
   /** Anything else said to the bot in a channel. */
   async fallback(context: TurnContext): Promise<void> {
-    await sendNotice(context, 'I help the help desk here', 'Say "help" to see the channel commands. Employees talk to me in a personal chat.');
+    const m = messages(context.activity.locale || undefined);
+    await sendNotice(context, m.text('desk.fallback.title'), m.text('desk.fallback.text'));
   }
 
   /** Puts every set-aside (dead-lettered) delivery back in the queue; agents only, audited. */
@@ -137,6 +136,7 @@ export class ChannelCommands {
    */
   async register(context: TurnContext): Promise<void> {
     const a = context.activity;
+    const m = messages(a.locale || undefined);
     const me = this.desk.caller(context);
     const teamId = typeof a.channelData?.team?.id === 'string' ? a.channelData.team.id.slice(0, 256) : undefined;
     const rawChannel = typeof a.channelData?.channel?.id === 'string' ? a.channelData.channel.id : a.conversation?.id;
@@ -145,28 +145,43 @@ export class ChannelCommands {
     const tenantId = typeof rawTenant === 'string' && rawTenant ? rawTenant.slice(0, 128) : undefined;
     const audit = { audit: true, action: 'register-help-desk-channel', by: me.aadObjectId || undefined, byName: me.name, tenantId, channelId, teamId };
     if (!channelId || !teamId) {
-      await sendNotice(context, 'That works in a team channel', 'Mention me with "use this channel for tickets" in the team channel you want tickets in.', 'attention');
+      await sendNotice(context, m.text('desk.registration.team-channel-only.title'), m.text('desk.registration.team-channel-only.text'), 'attention');
       return;
     }
     const decision = await this.deps.roster.mayRegister({ aadObjectId: me.aadObjectId, tenantId });
     if (!decision.ok) {
       this.deps.log.warn({ ...audit, outcome: 'refused', reason: decision.reason, current: decision.current?.channelId }, 'help desk channel registration refused');
-      const refusal = registrationRefusal(decision.reason);
+      const refusal = registrationRefusal(decision.reason, a.locale || undefined);
       await sendNotice(context, refusal.title, refusal.text, 'attention');
       return;
     }
     if (this.deps.sender.serviceUrlPolicy && !isTrustedServiceUrl(a.serviceUrl, this.deps.sender.serviceUrlPolicy)) {
       this.deps.log.warn({ ...audit, outcome: 'refused', reason: 'untrusted-service-url' }, 'help desk channel registration refused');
-      await sendNotice(context, "I can't use this channel for tickets", 'This conversation does not come through a Teams service I can post to. Nothing was changed.', 'attention');
+      await sendNotice(context, m.text('desk.registration.untrusted-service.title'), m.text('desk.registration.untrusted-service.text'), 'attention');
       return;
     }
     const old = decision.current;
-    const next: HelpdeskChannel = { serviceUrl: a.serviceUrl, channelId, teamId, tenantId, botId: a.recipient?.id, registeredBy: me.aadObjectId || undefined, at: this.desk.now().toISOString() };
+    const next: HelpdeskChannel = {
+      serviceUrl: a.serviceUrl,
+      channelId,
+      teamId,
+      tenantId,
+      botId: a.recipient?.id,
+      registeredBy: me.aadObjectId || undefined,
+      at: this.desk.now().toISOString(),
+    };
     await this.deps.channels.set(next);
     this.deps.roster.invalidate();
     const moved = old !== undefined && old.channelId !== channelId;
     this.deps.log.info(
-      { ...audit, outcome: 'registered', via: decision.via, from: old ? { channelId: old.channelId, teamId: old.teamId, tenantId: old.tenantId } : null, to: { channelId, teamId, tenantId }, at: next.at },
+      {
+        ...audit,
+        outcome: 'registered',
+        via: decision.via,
+        from: old ? { channelId: old.channelId, teamId: old.teamId, tenantId: old.tenantId } : null,
+        to: { channelId, teamId, tenantId },
+        at: next.at,
+      },
       'help desk channel registered',
     );
     // Notices render their text as plain TextRuns (src/cards/plain-text.ts); this only bounds it to one line.
@@ -224,4 +239,5 @@ export class ChannelCommands {
       auditNote: `Looked up by ${agent.name} at ${formatWhen(now, context.activity.localTimezone || undefined)}; recorded in the audit log.`,
     });
     await sendCard(context, card);
-  }}
+  }
+}

@@ -44,7 +44,7 @@ export const stepResult: EmployeeAction<{ causeId: string; stepId: string; resul
   if (inFlow(turn)) {
     await continueFlow(turn, deps, { kind: 'fix-result', causeId: data.causeId, stepId: data.stepId, result: data.result });
   } else {
-    await turn.notice('That walkthrough has ended', 'Describe the problem again to start a new one, or press "Open a ticket" on the last card to reach the help desk.');
+    await turn.notice(turn.text('actions.walkthrough-ended.title'), turn.text('actions.walkthrough-ended.text'));
   }
   return undefined;
 };
@@ -53,7 +53,7 @@ export const stepResult: EmployeeAction<{ causeId: string; stepId: string; resul
 export const rateHelp: EmployeeAction<{ causeId?: string; rating: number }> = async (turn, deps, data) => {
   recordLine(turn.caseFile, 'employee', `rated the help ${data.rating}/5`, turn.now);
   deps.log.info({ rating: data.rating, causeId: data.causeId }, 'self-service rating');
-  await turn.notice('Thanks for the rating', data.rating >= 4 ? 'Glad I could help.' : "Sorry it wasn't smoother. Your rating helps the help desk improve these steps.", 'good');
+  await turn.notice(turn.text('actions.rating.title'), turn.text(data.rating >= 4 ? 'actions.rating.good' : 'actions.rating.poor'), 'good');
   return undefined;
 };
 
@@ -102,7 +102,7 @@ export const notFixed: EmployeeAction<{ ticketId: string }> = (turn, deps, data)
     turn,
     deps,
     data.ticketId,
-    (t, me) => reopenTicket(t, me, turn.now, 'The employee says it is not fixed.'),
+    (t, me) => reopenTicket(t, me, turn.now, turn.text('actions.not-fixed-note')),
     (me) => ({ kind: 'reopened', actor: me, byEmployee: true }),
   );
 

@@ -1,6 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import { sendCard } from '../bot/send';
 import { renderHelpCard, renderWelcomeCard } from '../cards';
+import { messages } from '../content/knowledge';
+import type { Messages } from '../content/messages';
 import { recordLine } from '../domain/case-file';
 import { continueTriage } from './triage-flow';
 import { classifyMessage, type Command } from '../domain/message-parser';
@@ -8,14 +10,10 @@ import { relayToAgent, showMyTickets } from './employee-tickets';
 import type { EmployeeDeps, EmployeeTurn } from './employee-turn';
 import { beginTriage, continueFlow, endFlow, inFlow } from './flows';
 
-const HELP_COMMANDS: Array<{ command: string; description: string }> = [
-  { command: 'Describe the problem', description: 'e.g. "OneDrive says 0x8004de40 since I changed my password". I read your sign-in logs and ask only what I still need.' },
-  { command: 'start over', description: 'Forget this conversation and begin again.' },
-  { command: 'my tickets', description: 'See the help desk tickets you opened and their status.' },
-  { command: 'help', description: 'Show this list.' },
-];
-
-const EXAMPLES = ['OneDrive says 0x8004de40 since I reset my password', "OneDrive won't sign in and I'm on the VPN", 'OneDrive shows error 0x8004de4a'];
+/** The help card's lines, in the employee's language. */
+function helpCommands(m: Messages): Array<{ command: string; description: string }> {
+  return (['describe', 'start-over', 'my-tickets', 'help'] as const).map((c) => ({ command: m.text(`chat.help.${c}-command`), description: m.text(`chat.help.${c}-description`) }));
+}
 
 /** A typed message in the employee's chat, as the routes read it. */
 export interface TypedText {
@@ -29,7 +27,10 @@ function firstName(name: string | undefined): string | undefined {
 }
 
 function welcomeCard(context: TurnContext): { card: ReturnType<typeof renderWelcomeCard>; summary: string } {
-  return { card: renderWelcomeCard({ userName: firstName(context.activity.from?.name), examples: EXAMPLES }), summary: 'Hi! I help when OneDrive will not sign in.' };
+  const locale = context.activity.locale || undefined;
+  const m = messages(locale);
+  const examples = [m.text('chat.example-1'), m.text('chat.example-2'), m.text('chat.example-3')];
+  return { card: renderWelcomeCard({ userName: firstName(context.activity.from?.name), examples, locale }), summary: m.text('chat.welcome-summary') };
 }
 
 /** Welcome card for a new 1:1 chat (sent when Teams adds the bot, before any case exists). */
@@ -42,7 +43,7 @@ export async function welcome(context: TurnContext): Promise<void> {
 async function heard(turn: EmployeeTurn, input: TypedText): Promise<void> {
   recordLine(turn.caseFile, 'employee', input.text, turn.now);
   if (input.truncated) {
-    await turn.notice('That was a long message', `I read the first ${input.text.length.toLocaleString('en-US')} characters. If something important came later, send it as a shorter message.`);
+    await turn.notice(turn.text('chat.long-message.title'), turn.text('chat.long-message.text', { count: input.text.length.toLocaleString('en-US') }));
   }
 }
 
@@ -57,11 +58,11 @@ export async function runCommand(turn: EmployeeTurn, deps: EmployeeDeps, command
   switch (command) {
     case 'start over':
       endFlow(turn);
-      await turn.notice("Let's start again", 'I forgot the earlier answers.');
+      await turn.notice(turn.text('chat.start-over.title'), turn.text('chat.start-over.text'));
       await beginTriage(turn, deps, {});
       return;
     case 'help':
-      await turn.say(renderHelpCard({ commands: HELP_COMMANDS }), 'Here is what I can do.');
+      await turn.say(renderHelpCard({ commands: helpCommands(messages(turn.locale)) }), turn.text('chat.help.summary'));
       // Mid-triage, show the open question again so the answers so far are not lost behind the help card.
       if (inFlow(turn)) await continueFlow(turn, deps, { kind: 'none' });
       return;
@@ -71,7 +72,7 @@ export async function runCommand(turn: EmployeeTurn, deps: EmployeeDeps, command
       return;
     case 'use this channel for tickets':
     case 'lookup':
-      await turn.notice('That works in the help desk channel', 'Agents use that command in the help desk team channel, not in a personal chat.');
+      await turn.notice(turn.text('chat.channel-only.title'), turn.text('chat.channel-only.text'));
       return;
   }
 }
@@ -93,7 +94,7 @@ export async function onText(turn: EmployeeTurn, deps: EmployeeDeps, input: Type
       return;
     case 'greeting':
       if (inFlow(turn)) {
-        await turn.notice('Hi again', "We're in the middle of sorting out your OneDrive sign-in. Carry on with the card above, or type \"start over\".");
+        await turn.notice(turn.text('chat.hi-again.title'), turn.text('chat.hi-again.text'));
       } else {
         const { card, summary } = welcomeCard(turn.context);
         await turn.say(card, summary);
@@ -101,14 +102,15 @@ export async function onText(turn: EmployeeTurn, deps: EmployeeDeps, input: Type
       return;
     case 'unclear':
       if (intent.suggestion) {
-        const how = intent.suggestion === 'help' ? 'Type "help" to see everything I can do.' : `Type "${intent.suggestion}" to run it, or "help" to see everything I can do.`;
-        await turn.notice(`Did you mean "${intent.suggestion}"?`, how);
+        const suggestion = intent.suggestion;
+        const how = suggestion === 'help' ? turn.text('chat.did-you-mean.help-text') : turn.text('chat.did-you-mean.command-text', { suggestion });
+        await turn.notice(turn.text('chat.did-you-mean.title', { suggestion }), how);
         // Show the open question again, so the employee can carry on where they were.
         if (inFlow(turn)) await continueFlow(turn, deps, { kind: 'none' });
         return;
       }
       if (inFlow(turn)) break;
-      await turn.notice('I help with OneDrive sign-in problems', 'Describe what OneDrive shows (for example its error code), or type "help".');
+      await turn.notice(turn.text('chat.off-topic.title'), turn.text('chat.off-topic.unclear-text'));
       return;
     case 'other':
       break;
@@ -117,17 +119,17 @@ export async function onText(turn: EmployeeTurn, deps: EmployeeDeps, input: Type
     await continueFlow(turn, deps, { kind: 'text', text: input.text });
     return;
   }
-  await turn.notice('I help with OneDrive sign-in problems', 'Tell me what OneDrive shows when it fails to sign in (the error code helps most), or type "help" to see what I can do.');
+  await turn.notice(turn.text('chat.off-topic.title'), turn.text('chat.off-topic.other-text'));
 }
 
 /** An empty message. */
 export async function onEmpty(turn: EmployeeTurn): Promise<void> {
-  await turn.notice('Nothing to read', 'That message was empty. Tell me what OneDrive shows, or type "help".');
+  await turn.notice(turn.text('chat.empty.title'), turn.text('chat.empty.text'));
 }
 
 /** A card action whose data failed validation: say why, and show the open question again for a bad answer. */
 export async function onInvalidAction(turn: EmployeeTurn, deps: EmployeeDeps, verb: string | undefined, problem: string, reshowQuestion: boolean): Promise<void> {
   deps.log.warn({ verb, problem }, 'invalid card action');
-  await turn.notice("I can't use that", `${problem} If the card is old, type "start over" to begin again.`, 'attention');
+  await turn.notice(turn.text('chat.invalid-action.title'), turn.text('chat.invalid-action.text', { problem }), 'attention');
   if (inFlow(turn) && reshowQuestion) await continueFlow(turn, deps, { kind: 'none' });
 }

@@ -14,7 +14,9 @@ import { caseEvidence, eventLines, presentTicket } from './present';
 
 /** Tells the hand-off side about a saved change; a failure there is logged, never shown as the employee's problem. */
 async function emit(deps: EmployeeDeps, ticket: Ticket, change: TicketChange): Promise<void> {
-  await deps.events?.ticketChanged(ticket, change).catch((error: Error) => deps.log.error({ err: error.message, ticketId: ticket.id, change: change.kind }, 'ticket event hook failed'));
+  await deps.events
+    ?.ticketChanged(ticket, change)
+    .catch((error: Error) => deps.log.error({ err: error.message, ticketId: ticket.id, change: change.kind }, 'ticket event hook failed'));
 }
 
 /** "Open a ticket": one open ticket per employee; the ticket and its channel card are stored before any reply. */
@@ -27,7 +29,7 @@ export async function createTicket(turn: EmployeeTurn, deps: EmployeeDeps, reque
     existing = await openTicketOf(deps, file, requester);
   } catch (error) {
     deps.log.error({ err: (error as Error).message }, 'ticket read failed');
-    await turn.notice("I couldn't open the ticket just now", 'Reading your tickets failed on our side. Everything you told me is still here: press "Open a ticket" again in a minute.', 'attention');
+    await turn.notice(turn.text('tickets.open-read-failed.title'), turn.text('tickets.open-read-failed.text'), 'attention');
     return;
   }
   if (existing) {
@@ -63,7 +65,7 @@ export async function createTicket(turn: EmployeeTurn, deps: EmployeeDeps, reque
       return;
     }
     deps.log.error({ err: (error as Error).message }, 'ticket could not be saved');
-    await turn.notice("I couldn't open the ticket just now", 'Saving it failed on our side. Everything you told me is still here: press "Open a ticket" again in a minute. If it keeps failing, contact the help desk directly.', 'attention');
+    await turn.notice(turn.text('tickets.open-save-failed.title'), turn.text('tickets.open-save-failed.text'), 'attention');
     return;
   }
   file.ticketId = ticket.id;
@@ -75,7 +77,7 @@ export async function createTicket(turn: EmployeeTurn, deps: EmployeeDeps, reque
     await emit(deps, ticket, { kind: 'created' });
   }
   try {
-    await turn.say(renderTicketCard(presentTicket(ticket, turn.timeZone)), `Ticket ${ticket.id} is open. A person from the help desk will pick it up and reply here.`);
+    await turn.say(renderTicketCard(presentTicket(ticket, turn.timeZone, turn.locale)), turn.text('tickets.created-summary', { ticketId: ticket.id }));
   } catch (error) {
     // The ticket is saved and queued for the channel; pressing "Open a ticket" again shows it.
     deps.log.warn({ err: (error as Error).message, ticketId: ticket.id }, 'the ticket card could not be sent to the employee');
@@ -118,11 +120,8 @@ async function showExistingTicket(turn: EmployeeTurn, deps: EmployeeDeps, existi
       deps.log.error({ err: (error as Error).message, ticketId: existing.id }, 'details could not be added');
     }
   }
-  await turn.notice(
-    'You already have a ticket open',
-    added ? `Ticket ${ticket.id} is still open, so I added what you wrote to it. Here is where it stands.` : `Ticket ${ticket.id} is open; here is where it stands.`,
-  );
-  await turn.say(renderTicketCard(presentTicket(ticket, turn.timeZone)), `Ticket ${ticket.id}: ${ticket.status}`);
+  await turn.notice(turn.text('tickets.already-open.title'), turn.text(added ? 'tickets.already-open.added' : 'tickets.already-open.shown', { ticketId: ticket.id }));
+  await turn.say(renderTicketCard(presentTicket(ticket, turn.timeZone, turn.locale)), turn.text('tickets.status-summary', { ticketId: ticket.id, status: ticket.status }));
 }
 
 async function loadOwnTicket(turn: EmployeeTurn, deps: EmployeeDeps, ticketId: string): Promise<Ticket | undefined> {
@@ -131,11 +130,11 @@ async function loadOwnTicket(turn: EmployeeTurn, deps: EmployeeDeps, ticketId: s
     ticket = await deps.tickets.get(ticketId);
   } catch (error) {
     deps.log.error({ err: (error as Error).message }, 'ticket read failed');
-    await turn.notice("I couldn't read the ticket just now", 'Please try again in a minute.', 'attention');
+    await turn.notice(turn.text('tickets.read-failed.title'), turn.text('tickets.read-failed.text'), 'attention');
     return undefined;
   }
   if (!ticket || ticket.requester.aadObjectId !== turn.requester.aadObjectId) {
-    await turn.notice(`I can't find ticket ${ticketId}`, 'Check the number, or type "my tickets" to see yours.', 'attention');
+    await turn.notice(turn.text('tickets.not-found.title', { ticketId }), turn.text('tickets.not-found.text'), 'attention');
     return undefined;
   }
   return ticket;
@@ -145,8 +144,8 @@ async function loadOwnTicket(turn: EmployeeTurn, deps: EmployeeDeps, ticketId: s
 export async function showTicket(turn: EmployeeTurn, deps: EmployeeDeps, ticketId: string): Promise<AdaptiveCard | undefined> {
   const ticket = await loadOwnTicket(turn, deps, ticketId);
   if (!ticket) return undefined;
-  const card = renderTicketCard(presentTicket(ticket, turn.timeZone));
-  await turn.say(card, `Ticket ${ticket.id}: ${ticket.status}`);
+  const card = renderTicketCard(presentTicket(ticket, turn.timeZone, turn.locale));
+  await turn.say(card, turn.text('tickets.status-summary', { ticketId: ticket.id, status: ticket.status }));
   return card;
 }
 
@@ -165,22 +164,22 @@ export async function changeOwnTicket(
       if (!ticket) return undefined;
       const result = change(ticket, me);
       if (!result.ok) {
-        await turn.notice(`Ticket ${ticket.id}`, result.reason);
+        await turn.notice(turn.text('tickets.change-refused-title', { ticketId: ticket.id }), result.reason);
         return undefined;
       }
       const saved = await deps.tickets.update(result.ticket);
-      const card = renderTicketCard(presentTicket(saved, turn.timeZone));
-      await turn.say(card, `Ticket ${saved.id} updated.`);
+      const card = renderTicketCard(presentTicket(saved, turn.timeZone, turn.locale));
+      await turn.say(card, turn.text('tickets.updated-summary', { ticketId: saved.id }));
       await emit(deps, saved, describe(me));
       return card;
     });
     if (outcome.done) return outcome.value;
   } catch (error) {
     deps.log.error({ err: (error as Error).message }, 'ticket update failed');
-    await turn.notice("I couldn't save that just now", 'Nothing was lost; please try again in a minute.', 'attention');
+    await turn.notice(turn.text('tickets.save-failed.title'), turn.text('tickets.save-failed.text'), 'attention');
     return undefined;
   }
-  await turn.notice('The ticket is busy', 'Someone else is updating it right now; please try again.', 'attention');
+  await turn.notice(turn.text('tickets.busy.title'), turn.text('tickets.busy.text'), 'attention');
   return undefined;
 }
 
@@ -188,11 +187,12 @@ export async function changeOwnTicket(
 export async function showMyTickets(turn: EmployeeTurn, deps: EmployeeDeps): Promise<void> {
   const mine = await deps.tickets.listByRequester(turn.requester.aadObjectId);
   if (mine.length === 0) {
-    await turn.notice('No tickets yet', "You haven't opened any help desk tickets. Describe your OneDrive problem and I'll try to fix it first.");
+    await turn.notice(turn.text('tickets.none-yet.title'), turn.text('tickets.none-yet.text'));
     return;
   }
   const shown = [...mine.filter(isOpen), ...mine.filter((t) => !isOpen(t))].slice(0, 5);
-  for (const ticket of shown) await turn.say(renderTicketCard(presentTicket(ticket, turn.timeZone)), `Ticket ${ticket.id}: ${ticket.status}`);
+  for (const ticket of shown)
+    await turn.say(renderTicketCard(presentTicket(ticket, turn.timeZone, turn.locale)), turn.text('tickets.status-summary', { ticketId: ticket.id, status: ticket.status }));
 }
 
 /**
@@ -212,7 +212,10 @@ export async function relayToAgent(turn: EmployeeTurn, deps: EmployeeDeps, text:
     if (!result.ok) return false;
     const saved = await deps.tickets.update(result.ticket);
     await emit(deps, saved, { kind: 'employee-replied', actor: me, text });
-    await turn.notice(`Sent to ${saved.assignee?.name ?? 'the help desk'}`, `Your message was added to ticket ${saved.id}. You'll see the reply here.`);
+    await turn.notice(
+      turn.text('tickets.relayed.title', { name: saved.assignee?.name ?? turn.text('tickets.relayed.default-name') }),
+      turn.text('tickets.relayed.text', { ticketId: saved.id }),
+    );
     return true;
   });
   return outcome.done && outcome.value;

@@ -10,6 +10,8 @@ import type { QuestionId } from '../domain/questions';
 import type { TicketEvents } from '../domain/ticket-events';
 import type { Person, TicketRepository } from '../domain/tickets';
 import type { TicketCreationHooks } from '../delivery/ticket-notifier';
+import { messages } from '../content/knowledge';
+import type { MessageArgs, MessageKey } from '../content/message-keys';
 import type { Logger } from '../logger';
 import { migrateConversation, type ConversationData } from './conversation-state';
 
@@ -84,6 +86,11 @@ export class EmployeeTurn {
   /** The employee as a ticket's requester. */
   get requester(): Person {
     return { aadObjectId: this.userId ?? `teams:${this.context.activity.from?.id ?? 'unknown'}`, name: this.context.activity.from?.name || 'Employee' };
+  }
+
+  /** A message in the employee's language (content/<locale>/messages.yaml). */
+  text<K extends MessageKey>(key: K, ...args: MessageArgs<K>): string {
+    return messages(this.locale).text(key, ...args);
   }
 
   /** Sends a card and writes its summary to the transcript. */

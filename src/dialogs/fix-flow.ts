@@ -40,12 +40,12 @@ export async function continueFix(turn: EmployeeTurn, flow: FixFlow, input: Flow
       flow.awaitingAdminRights = false;
       return show(turn, flow, flow.index);
     }
-    await turn.notice("I didn't catch that", 'Please pick one of the answers on the card.');
+    await turn.notice(turn.text('fix.didnt-catch.title'), turn.text('fix.didnt-catch.text'));
     return askAdminRights(turn, flow);
   }
   if (input.kind === 'answer') {
     file.answers[input.questionId] = input.answer;
-    await turn.notice('Noted', 'We already have a likely cause, so I kept your answer for the help desk. Carry on with the step above, or type "start over" to begin again.');
+    await turn.notice(turn.text('fix.noted.title'), turn.text('fix.noted.text'));
     return;
   }
 
@@ -54,14 +54,14 @@ export async function continueFix(turn: EmployeeTurn, flow: FixFlow, input: Flow
     if (input.causeId !== flow.causeId || !current || input.stepId !== current.id) {
       const earlier = flow.results.some((r) => r.stepId === input.stepId) && input.causeId === flow.causeId;
       if (earlier) return; // a second click on a step already answered
-      await turn.notice('That button is from an older card', `We're on step ${flow.index + 1} of "${playbook.title}". Use the buttons on the newest card.`);
+      await turn.notice(turn.text('fix.older-card.title'), turn.text('fix.older-card.text', { step: flow.index + 1, title: playbook.title }));
       return;
     }
     result = input.result;
   } else if (input.kind === 'text') {
     result = matchTypedStepResult(input.text);
     if (!result) {
-      await turn.notice('Where are we?', 'Tell me how the step went with the buttons on the card: "It worked", "Still broken" or "I can\'t do this". Type "start over" to begin again.');
+      await turn.notice(turn.text('fix.where-are-we.title'), turn.text('fix.where-are-we.text'));
       return;
     }
   }
@@ -79,7 +79,7 @@ async function record(turn: EmployeeTurn, flow: FixFlow, result: FixResultValue)
     file.steps.push({ causeId: flow.causeId, stepId: r.stepId, title: step?.title ?? r.stepId, result: r.result, at: turn.now.toISOString() });
   }
   if (next.kind === 'resolved') {
-    await turn.say(renderResolvedCard({ causeId: flow.causeId, causeTitle: playbook.title, verify: playbook.verify }), 'Glad that worked. How did I do?');
+    await turn.say(renderResolvedCard({ causeId: flow.causeId, causeTitle: playbook.title, verify: playbook.verify, locale: turn.locale }), turn.text('fix.resolved-summary'));
     end(turn, flow);
     return;
   }
@@ -90,7 +90,7 @@ async function record(turn: EmployeeTurn, flow: FixFlow, result: FixResultValue)
 async function show(turn: EmployeeTurn, flow: FixFlow, from: number): Promise<void> {
   const file = turn.caseFile;
   const playbook = getPlaybook(flow.causeId, turn.locale);
-  if (playbook.steps.length === 0) return escalate(turn, flow, 'Only the help desk can fix this one.');
+  if (playbook.steps.length === 0) return escalate(turn, flow, turn.text('fix.only-help-desk'));
   const adminAnswer = file.answers['admin-rights'];
   const upcoming = nextShowableStep(playbook, from, undefined, file.answers, file.platform);
   if (playbook.steps[upcoming.index]?.needsLocalAdmin && adminAnswer === undefined) {
@@ -102,21 +102,24 @@ async function show(turn: EmployeeTurn, flow: FixFlow, from: number): Promise<vo
     flow.results.push({ stepId: s.id, result: 'skipped' });
     file.steps.push({ causeId: flow.causeId, stepId: s.id, title: s.title, result: 'skipped', at: turn.now.toISOString() });
   }
-  if (target.index >= playbook.steps.length) return escalate(turn, flow, 'The remaining steps need local administrator rights, so the help desk will do them with you.');
+  if (target.index >= playbook.steps.length) return escalate(turn, flow, turn.text('fix.needs-admin'));
   flow.index = target.index;
-  const model = presentStep(flow.causeId, target.index, file.answers, file.platform);
-  await turn.say(renderFixStepCard(model), `Step ${model.stepNumber} of ${model.stepCount}: ${model.title}`);
+  const model = presentStep(flow.causeId, target.index, file.answers, file.platform, turn.locale);
+  await turn.say(renderFixStepCard(model), turn.text('fix.step-summary', { number: model.stepNumber, count: model.stepCount, title: model.title }));
 }
 
 async function askAdminRights(turn: EmployeeTurn, flow: FixFlow): Promise<void> {
   flow.awaitingAdminRights = true;
   const file = turn.caseFile;
   if (!file.asked.includes('admin-rights')) file.asked.push('admin-rights');
-  await turn.say(renderQuestionCard({ ...presentQuestion('admin-rights', file.asked.length), progress: 'Before the next step' }), getQuestion('admin-rights', turn.locale).text);
+  await turn.say(
+    renderQuestionCard({ ...presentQuestion('admin-rights', file.asked.length, undefined, turn.locale), progress: turn.text('fix.admin-progress') }),
+    getQuestion('admin-rights', turn.locale).text,
+  );
 }
 
 async function escalate(turn: EmployeeTurn, flow: FixFlow, reason: string): Promise<void> {
-  await turn.say(renderEscalateCard(presentEscalation(flow.causeId, reason, turn.caseFile)), `Let's get a person on this: ${reason}`);
+  await turn.say(renderEscalateCard(presentEscalation(flow.causeId, reason, turn.caseFile, turn.locale)), turn.text('fix.escalate-summary', { reason }));
   end(turn, flow);
 }
 

@@ -1,11 +1,4 @@
-import type {
-  DiagnosisCardModel,
-  DiagnosisEventModel,
-  EscalateCardModel,
-  FixStepCardModel,
-  QuestionCardModel,
-  TicketCardModel,
-} from '../cards';
+import type { DiagnosisCardModel, DiagnosisEventModel, EscalateCardModel, FixStepCardModel, QuestionCardModel, TicketCardModel } from '../cards';
 import { plainLine, plainText, shouldUseChoiceSet, TEXT_LIMITS } from '../cards';
 import type { CaseFile } from '../domain/case-file';
 import { confidenceLabel, type Diagnosis } from '../domain/diagnosis';
@@ -16,8 +9,9 @@ import { employeeFacingHistory } from '../domain/handoff';
 import { getPlaybook } from '../domain/playbooks';
 import { employeeSteps } from '../domain/fix-walkthrough';
 import type { Platform } from '../domain/platform';
-import { answerLabel, QUESTIONS, type Answers, type QuestionId } from '../domain/questions';
-import { STATUS_LABELS, type Ticket } from '../domain/tickets';
+import { answerLabel, getQuestion, isQuestionId, type Answers, type QuestionId } from '../domain/questions';
+import type { Ticket } from '../domain/tickets';
+import { messages } from '../content/knowledge';
 
 /**
  * Turns domain objects into card view-models, worded for the employee.
@@ -43,24 +37,26 @@ export function caseEvidence(caseFile: CaseFile, now: Date): EvidenceAnalysis | 
 }
 
 /** The employee-facing note about a failed lookup, if any. */
-export function lookupNote(lookup: LookupResult | undefined): string | undefined {
+export function lookupNote(lookup: LookupResult | undefined, locale?: string): string | undefined {
   if (!lookup || lookup.ok) return undefined;
-  return `I couldn't read your sign-in logs: ${lookup.failure.message} I'll work from your answers instead.`;
+  return messages(locale).text('present.lookup-note', { message: lookup.failure.message });
 }
 
 /** One sign-in event in plain words. */
-export function presentEvent(event: SignInEvent, timeZone?: string): DiagnosisEventModel {
+export function presentEvent(event: SignInEvent, timeZone?: string, locale?: string): DiagnosisEventModel {
+  const m = messages(locale);
   const code = event.status?.errorCode ?? 0;
   const failed = !isBenignCode(code);
-  const failedPolicies = (event.appliedConditionalAccessPolicies ?? []).filter((p) => p.result === 'failure').map((p) => p.displayName ?? 'unnamed policy');
+  const failedPolicies = (event.appliedConditionalAccessPolicies ?? []).filter((p) => p.result === 'failure').map((p) => p.displayName ?? m.text('present.event.unnamed-policy'));
   const device = [event.deviceDetail?.displayName, event.deviceDetail?.operatingSystem].filter(Boolean).join(', ');
   const place = [event.location?.city, event.location?.countryOrRegion].filter(Boolean).join(', ');
+  const app = event.appDisplayName ?? m.text('present.event.unknown-app');
   return {
     when: formatWhen(event.createdDateTime, timeZone),
-    app: `${event.appDisplayName ?? 'Unknown app'}${event.isInteractive === false ? ' (silent refresh)' : ''}`,
-    outcome: failed ? `Failed (code ${code})` : code === 0 ? 'Signed in' : 'Prompted (not an error)',
+    app: event.isInteractive === false ? m.text('present.event.silent-refresh', { app }) : app,
+    outcome: failed ? m.text('present.event.failed', { code }) : m.text(code === 0 ? 'present.event.signed-in' : 'present.event.prompted'),
     // A success needs no reason; "Signed in · signed in" only repeats itself.
-    reason: failed ? describeCode(code, event.status?.failureReason) : code === 0 ? '' : describeCode(code),
+    reason: failed ? describeCode(code, event.status?.failureReason, locale) : code === 0 ? '' : describeCode(code, undefined, locale),
     policy: failedPolicies.length ? failedPolicies.join(', ') : undefined,
     device: device || undefined,
     place: place || undefined,
@@ -77,14 +73,14 @@ export function eventLines(analysis: EvidenceAnalysis | undefined, timeZone?: st
 }
 
 /** Question card view-model. */
-export function presentQuestion(questionId: QuestionId, number: number, note?: string): QuestionCardModel {
-  const q = QUESTIONS[questionId];
+export function presentQuestion(questionId: QuestionId, number: number, note?: string, locale?: string): QuestionCardModel {
+  const q = getQuestion(questionId, locale);
   return {
     questionId,
     text: q.text,
     why: q.why,
     answers: q.answers.map((a) => ({ id: a.id, label: a.label })),
-    progress: `Question ${number}`,
+    progress: messages(locale).text('present.question-progress', { number }),
     lookupNote: note,
     useChoiceSet: shouldUseChoiceSet(q.answers),
   };
@@ -103,23 +99,24 @@ export function presentDiagnosis(diagnosis: Diagnosis, caseFile: CaseFile, analy
     .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
     .slice(0, 6)
     .map((f) => ({ text: f.text, supports: f.weight >= 0 }));
-  const events = analysis ? keyEvents(analysis).map((e) => presentEvent(e, timeZone)) : [];
-  let eventsSummary = 'I could not read your sign-in logs, so this is based on your answers.';
+  const m = messages(locale);
+  const events = analysis ? keyEvents(analysis).map((e) => presentEvent(e, timeZone, locale)) : [];
+  let eventsSummary = m.text('present.events-summary.no-logs');
   if (analysis) {
-    const h = hours(analysis.window.from, analysis.window.to);
-    eventsSummary = `I read ${analysis.eventsRead} sign-in event${analysis.eventsRead === 1 ? '' : 's'} from the last ${h} hours (${analysis.oneDriveEvents.length} from OneDrive).`;
-    if (caseFile.lookup?.ok && caseFile.lookup.evidence.gaps.length) eventsSummary += ` Not available: ${caseFile.lookup.evidence.gaps.join('; ')}.`;
+    const counts = { count: analysis.eventsRead, hours: hours(analysis.window.from, analysis.window.to), oneDrive: analysis.oneDriveEvents.length };
+    eventsSummary = m.text(analysis.eventsRead === 1 ? 'present.events-summary.one' : 'present.events-summary.other', counts);
+    if (caseFile.lookup?.ok && caseFile.lookup.evidence.gaps.length) eventsSummary += m.text('present.events-summary.gaps', { gaps: caseFile.lookup.evidence.gaps.join('; ') });
   }
   return {
     causeId: diagnosis.leading,
     title: playbook.title,
-    confidenceLabel: capitalise(confidenceLabel(diagnosis.confidence)),
+    confidenceLabel: m.text(`present.confidence.${confidenceLabel(diagnosis.confidence)}`),
     confidencePercent: diagnosis.confidence,
     explanation: playbook.explanation,
     findings,
     events,
     eventsSummary,
-    lookupNote: lookupNote(caseFile.lookup),
+    lookupNote: lookupNote(caseFile.lookup, locale),
     warnings: [...playbook.warnings],
     alternatives: diagnosis.ranked
       .filter((r) => r.causeId !== diagnosis.leading && r.confidence >= 10)
@@ -128,15 +125,17 @@ export function presentDiagnosis(diagnosis: Diagnosis, caseFile: CaseFile, analy
     stepCount: employeeSteps(playbook, caseFile.platform).length,
     // "Not clear yet" shows no confidence; otherwise say what it rests on.
     showConfidence: diagnosis.leading !== 'unknown',
-    basis: diagnosis.evidenceBacked ? 'your sign-in logs' : 'what you told me (no sign-in evidence)',
+    basis: m.text(diagnosis.evidenceBacked ? 'present.basis.logs' : 'present.basis.answers'),
     closeTo: diagnosis.runnerUp ? getPlaybook(diagnosis.runnerUp, locale).title : undefined,
     escalateWhen: playbook.escalateWhen,
+    locale,
   };
 }
 
 /** Fix step card view-model. */
-export function presentStep(causeId: DiagnosisCardModel['causeId'], index: number, answers: Answers = {}, platform: Platform = 'windows'): FixStepCardModel {
-  const playbook = getPlaybook(causeId as Parameters<typeof getPlaybook>[0]);
+export function presentStep(causeId: DiagnosisCardModel['causeId'], index: number, answers: Answers = {}, platform: Platform = 'windows', locale?: string): FixStepCardModel {
+  const playbook = getPlaybook(causeId as Parameters<typeof getPlaybook>[0], locale);
+  const m = messages(locale);
   const step = playbook.steps[index]!;
   // Count only the steps this employee will see: their desktop's, not IT's, and not checks triage already made.
   const shown = employeeSteps(playbook, platform).filter((s) => !(s.skipWhenAnswered && answers[s.skipWhenAnswered] !== undefined));
@@ -148,34 +147,57 @@ export function presentStep(causeId: DiagnosisCardModel['causeId'], index: numbe
     title: step.title,
     instructions: [...step.instructions],
     audience: step.audience,
-    audienceLabel: step.audience === 'self-service' ? (step.needsLocalAdmin ? 'You can do this (needs admin rights)' : 'You can do this') : 'IT needs to do this',
+    audienceLabel: m.text(
+      step.audience === 'self-service' ? (step.needsLocalAdmin ? 'present.audience.self-service-admin' : 'present.audience.self-service') : 'present.audience.needs-admin',
+    ),
     warning: step.warning,
     check: step.check,
     causeTitle: playbook.title,
+    locale,
   };
 }
 
 /** What a ticket will carry, in lines for the escalation card. */
-export function caseSummary(caseFile: CaseFile): string[] {
+export function caseSummary(caseFile: CaseFile, locale?: string): string[] {
+  const m = messages(locale);
   const lines: string[] = [];
-  if (caseFile.diagnosis) lines.push(`Likely cause: ${getPlaybook(caseFile.diagnosis.leading).title} (${caseFile.diagnosis.confidence}% confidence)`);
+  if (caseFile.diagnosis)
+    lines.push(m.text('present.case-summary.cause', { title: getPlaybook(caseFile.diagnosis.leading, locale).title, confidence: caseFile.diagnosis.confidence }));
   const answers = Object.entries(caseFile.answers) as Array<[QuestionId, string]>;
-  if (answers.length) lines.push(`Your answers: ${answers.map(([q, a]) => `${QUESTIONS[q]?.text ?? q} ${answerLabel(q, a)}`).join('; ')}`);
-  if (caseFile.lookup?.ok) lines.push('Your recent sign-in evidence from Microsoft Entra');
+  const questionText = (q: QuestionId): string => (isQuestionId(q) ? getQuestion(q, locale).text : q);
+  if (answers.length)
+    lines.push(
+      m.text('present.case-summary.answers', {
+        answers: answers.map(([q, a]) => m.text('present.case-summary.answer', { question: questionText(q), answer: answerLabel(q, a, locale) })).join('; '),
+      }),
+    );
+  if (caseFile.lookup?.ok) lines.push(m.text('present.case-summary.evidence'));
   const tried = caseFile.steps.filter((s) => s.result !== 'skipped');
-  if (tried.length) lines.push(`Steps tried: ${tried.map((s) => `${s.title} (${resultLabel(s.result)})`).join('; ')}`);
-  lines.push('Our conversation so far');
+  if (tried.length)
+    lines.push(
+      m.text('present.case-summary.steps', { steps: tried.map((s) => m.text('present.case-summary.step', { title: s.title, result: resultLabel(s.result, locale) })).join('; ') }),
+    );
+  lines.push(m.text('present.case-summary.conversation'));
   return lines;
 }
 
 /** Escalation card view-model. */
-export function presentEscalation(causeId: EscalateCardModel['causeId'], reason: string, caseFile: CaseFile): EscalateCardModel {
-  return { causeId, causeTitle: getPlaybook(causeId as Parameters<typeof getPlaybook>[0]).title, reason, summary: caseSummary(caseFile) };
+export function presentEscalation(causeId: EscalateCardModel['causeId'], reason: string, caseFile: CaseFile, locale?: string): EscalateCardModel {
+  return { causeId, causeTitle: getPlaybook(causeId as Parameters<typeof getPlaybook>[0], locale).title, reason, summary: caseSummary(caseFile, locale) };
 }
 
 /** Words for a step outcome. */
-export function resultLabel(result: string): string {
-  return ({ fixed: 'it worked', 'not-fixed': 'still broken', 'cannot-do': "couldn't do it", skipped: 'skipped: needs admin rights' } as Record<string, string>)[result] ?? result;
+export function resultLabel(result: string, locale?: string): string {
+  const m = messages(locale);
+  switch (result) {
+    case 'fixed':
+    case 'not-fixed':
+    case 'cannot-do':
+    case 'skipped':
+      return m.text(`present.result.${result}`);
+    default:
+      return result;
+  }
 }
 
 /**
@@ -188,26 +210,24 @@ export function historyText(event: { actor: { name: string }; action: string; no
 }
 
 /** The employee's view of a ticket: only employee-facing history (no internal notes between agents). */
-export function presentTicket(ticket: Ticket, timeZone?: string): TicketCardModel {
+export function presentTicket(ticket: Ticket, timeZone?: string, locale?: string): TicketCardModel {
+  const m = messages(locale);
   const open = ticket.status !== 'resolved' && ticket.status !== 'withdrawn';
   const details = plainText(ticket.details, TEXT_LIMITS.note);
   return {
     ticketId: ticket.id,
     status: ticket.status,
-    statusLabel: STATUS_LABELS[ticket.status],
+    statusLabel: m.text(`present.status.${ticket.status}`),
     causeTitle: plainLine(ticket.causeTitle, TEXT_LIMITS.title),
     createdAt: formatWhen(ticket.createdAt, timeZone),
     updatedAt: formatWhen(ticket.updatedAt, timeZone),
     assignee: ticket.assignee ? plainLine(ticket.assignee.name, TEXT_LIMITS.name) : undefined,
-    summary: details ? `Your note: ${details}` : `The help desk has your answers, sign-in evidence, the steps you tried and our conversation.`,
-    stepsTried: ticket.stepsTried.map((s) => ({ title: plainLine(s.title, TEXT_LIMITS.title), outcome: resultLabel(s.result) })),
+    summary: details ? m.text('present.ticket-summary.note', { details }) : m.text('present.ticket-summary.default'),
+    stepsTried: ticket.stepsTried.map((s) => ({ title: plainLine(s.title, TEXT_LIMITS.title), outcome: resultLabel(s.result, locale) })),
     history: employeeFacingHistory(ticket).map((h) => ({ when: formatWhen(h.at, timeZone), text: historyText(h) })),
     canWithdraw: open,
     rating: ticket.rating,
     canAddDetails: open,
+    locale,
   };
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -34,7 +34,7 @@ export async function startTriage(turn: EmployeeTurn, deps: EmployeeDeps, option
   file.lookup = await lookup(turn, deps);
   // The sign-in logs know the desktop even when the employee did not say.
   if (file.lookup.ok) file.platform ??= platformFromSignIns(file.lookup.evidence.signIns);
-  await advance(turn, deps, flow, lookupNote(file.lookup));
+  await advance(turn, deps, flow, lookupNote(file.lookup, turn.locale));
 }
 
 /** The employee's next move while triage is asking. */
@@ -66,12 +66,12 @@ export async function continueTriage(turn: EmployeeTurn, deps: EmployeeDeps, flo
       if (file.answers[pending] !== undefined) flow.pending = undefined;
       return advance(turn, deps, flow);
     }
-    await turn.notice("I didn't catch that", 'Please pick one of the answers on the card below, or type "start over" or "help".');
+    await turn.notice(turn.text('triage.didnt-catch.title'), turn.text('triage.didnt-catch.text'));
     return ask(turn, flow, pending);
   }
   if (input.kind === 'none' && flow.pending) return ask(turn, flow, flow.pending); // after a refused answer: show the question again
   if (input.kind === 'fix-result') {
-    await turn.notice('That button is from an older card', "We're still working out the cause. Please answer the question below first.");
+    await turn.notice(turn.text('triage.older-card.title'), turn.text('triage.older-card.text'));
     return flow.pending ? ask(turn, flow, flow.pending) : advance(turn, deps, flow);
   }
 }
@@ -82,7 +82,7 @@ async function lookup(turn: EmployeeTurn, deps: EmployeeDeps): Promise<LookupRes
       ok: false,
       failure: {
         kind: 'misconfigured',
-        message: "Teams didn't tell me who you are (your message carried no Microsoft Entra ID), so I can't look up your account.",
+        message: turn.text('triage.lookup.no-identity'),
         adminDetail: 'Activity had no from.aadObjectId.',
       },
     };
@@ -93,7 +93,7 @@ async function lookup(turn: EmployeeTurn, deps: EmployeeDeps): Promise<LookupRes
   const timeout = new Promise<LookupResult>((resolve) => {
     timer = setTimeout(() => {
       controller.abort();
-      resolve({ ok: false, failure: { kind: 'timeout', message: 'the directory took too long to answer.', adminDetail: `Lookup exceeded ${budgetMs} ms.` } });
+      resolve({ ok: false, failure: { kind: 'timeout', message: turn.text('triage.lookup.timeout'), adminDetail: `Lookup exceeded ${budgetMs} ms.` } });
     }, budgetMs);
   });
   try {
@@ -102,7 +102,7 @@ async function lookup(turn: EmployeeTurn, deps: EmployeeDeps): Promise<LookupRes
     return result;
   } catch (error) {
     deps.log.warn({ err: (error as Error).message }, 'directory lookup threw');
-    return { ok: false, failure: { kind: 'unavailable', message: 'the directory could not be reached.', adminDetail: (error as Error).message } };
+    return { ok: false, failure: { kind: 'unavailable', message: turn.text('triage.lookup.unavailable'), adminDetail: (error as Error).message } };
   } finally {
     clearTimeout(timer);
   }
@@ -140,7 +140,7 @@ async function advance(turn: EmployeeTurn, deps: EmployeeDeps, flow: TriageFlow,
       requesterName: turn.userName,
     })
     .catch((error: Error) => deps.log.warn({ err: error.message }, 'diagnosis hook failed'));
-  await turn.say(renderDiagnosisCard(model), `Likely cause: ${getPlaybook(diagnosis.leading, turn.locale).title} (${diagnosis.confidence}% confidence)`);
+  await turn.say(renderDiagnosisCard(model), turn.text('triage.diagnosis-summary', { title: getPlaybook(diagnosis.leading, turn.locale).title, confidence: diagnosis.confidence }));
   await startFix(turn, diagnosis.leading);
 }
 
@@ -148,5 +148,5 @@ async function ask(turn: EmployeeTurn, flow: TriageFlow, questionId: QuestionId,
   const file = turn.caseFile;
   flow.pending = questionId;
   const number = Math.max(1, file.asked.indexOf(questionId) + 1);
-  await turn.say(renderQuestionCard(presentQuestion(questionId, number, note)), getQuestion(questionId, turn.locale).text);
+  await turn.say(renderQuestionCard(presentQuestion(questionId, number, note, turn.locale)), getQuestion(questionId, turn.locale).text);
 }
