@@ -81,7 +81,8 @@ const schema = z.object({
   GRAPH_BASE_URL: optionalText.transform((v) => v ?? 'https://graph.microsoft.com').pipe(z.string().url()),
   AZURE_AUTHORITY_HOST: optionalText.transform((v) => v ?? 'https://login.microsoftonline.com').pipe(z.string().url()),
   GRAPH_CACHE_SECONDS: intInRange(0, 3600, 60),
-  GRAPH_TIME_BUDGET_MS: intInRange(500, 60_000, 8000),
+  GRAPH_TIME_BUDGET_MS: intInRange(500, 120_000, 45_000),
+  LOOKUP_WAIT_MS: intInRange(0, 14_000, 5000),
   STORAGE_BACKEND: z.preprocess(blankAsUnset, z.enum(['sqlite', 'azure']).default('sqlite')),
   AZURE_STORAGE_CONNECTION_STRING: optionalText,
   AZURE_STORAGE_ACCOUNT_NAME: optionalText,
@@ -116,6 +117,10 @@ export interface Config {
   webhook?: { url: string; secret?: string };
   outboxRetryBaseMs: number;
   outbox: { maxAttempts: number; deliveryTimeoutMs: number; concurrency: number };
+  /** How long an employee's turn waits for the sign-in logs before it carries on and finishes the read in the background. */
+  lookupWaitMs: number;
+  /** The longest a whole sign-in evidence read may take (the Graph budget, or 45 s). */
+  lookupBudgetMs: number;
   /** Days closed tickets and their transcripts are kept before the purge job deletes them. */
   retentionDays: number;
   incidents: { threshold: number; windowMinutes: number };
@@ -214,6 +219,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxRetryBaseMs: e.OUTBOX_RETRY_BASE_MS,
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, deliveryTimeoutMs: e.OUTBOX_DELIVERY_TIMEOUT_MS, concurrency: e.OUTBOX_CONCURRENCY },
     retentionDays: e.RETENTION_DAYS,
+    lookupWaitMs: e.LOOKUP_WAIT_MS,
+    lookupBudgetMs: e.GRAPH_TIME_BUDGET_MS + 1000,
     incidents: { threshold: e.INCIDENT_THRESHOLD, windowMinutes: e.INCIDENT_WINDOW_MINUTES },
     graph,
     storage,

@@ -6,6 +6,7 @@ import { AgentDesk } from './desk/agent-desk';
 import { ChannelCommands } from './desk/channel-commands';
 import { createAgentRoster } from './desk/agent-roster';
 import { createBotApplication } from './bot/app';
+import { createContinueLater } from './bot/proactive-turn';
 import { OpenIdKeySet } from './bot/channel-token-check';
 import { createDeliverer } from './delivery/deliveries';
 import { HelpdeskChannelRegistry } from './desk/helpdesk-channel';
@@ -157,6 +158,10 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     tickets: stores.tickets,
     log,
     clock,
+    lookupWaitMs: config.lookupWaitMs,
+    lookupBudgetMs: config.lookupBudgetMs,
+    // A slow sign-in log read finishes in the background and the conversation carries on from it.
+    continueLater: createContinueLater({ adapter, storage: stores.botStorage, botAppId: config.bot.appId, clock, log, serviceUrlPolicy }),
     events: notifier,
     creation: notifier,
     onDiagnosis: async (report) => {

@@ -43,8 +43,12 @@ export interface EmployeeDeps {
   events?: TicketEvents;
   /** A new ticket's first deliveries, written with it; without this, `events` hears `created` after the reply. */
   creation?: TicketCreationHooks;
-  /** How long a directory lookup may take before triage carries on without it. */
+  /** How long a directory lookup may take in all; it goes on in the background after `lookupWaitMs`. */
   lookupBudgetMs?: number;
+  /** How long the employee's turn waits for the lookup before it says the logs are being read and carries on. */
+  lookupWaitMs?: number;
+  /** Runs work later in the employee's chat with its saved state (a slow lookup's result); without it the turn waits the whole budget. */
+  continueLater?: (reference: Partial<import('botbuilder').ConversationReference>, work: (turn: EmployeeTurn) => Promise<void>) => Promise<void>;
   onDiagnosis?: (report: DiagnosisReport) => Promise<void>;
 }
 

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { TurnContext } from 'botbuilder';
 import { renderDiagnosisCard, renderQuestionCard } from '../cards';
 import { applyTypedFacts, diagnosisInputOf, platformFromSignIns, recordAnswer, recordLine } from '../domain/case-file';
 import type { LookupResult } from '../domain/directory';
@@ -17,8 +19,10 @@ export interface TriageOptions {
   answer?: { questionId: QuestionId; answer: string };
 }
 
-/** How long a directory lookup may take before triage carries on without it. */
-export const LOOKUP_BUDGET_MS = 8000;
+/** How long a directory lookup may take in all (it goes on in the background after LOOKUP_WAIT_MS). */
+export const LOOKUP_BUDGET_MS = 45_000;
+/** How long the employee's turn waits for the lookup before carrying on without it. */
+export const LOOKUP_WAIT_MS = 5_000;
 
 /**
  * Triage: reads the first message, looks up the employee's own sign-in evidence, then asks only
@@ -31,10 +35,42 @@ export async function startTriage(turn: EmployeeTurn, deps: EmployeeDeps, option
   turn.conversation.flow = flow;
   if (options.text) applyTypedFacts(file, extractFacts(options.text, turn.locale));
   if (options.answer) recordAnswer(file, options.answer.questionId, options.answer.answer);
-  file.lookup = await lookup(turn, deps);
-  // The sign-in logs know the desktop even when the employee did not say.
-  if (file.lookup.ok) file.platform ??= platformFromSignIns(file.lookup.evidence.signIns);
-  await advance(turn, deps, flow, lookupNote(file.lookup, turn.locale));
+  const reading = lookup(turn, deps);
+  // Teams gives a turn about 15 s: wait a few seconds, then carry on and finish a slow read in the background.
+  const waitMs = deps.continueLater ? (deps.lookupWaitMs ?? LOOKUP_WAIT_MS) : undefined;
+  const result = waitMs === undefined ? await reading : await Promise.race([reading, delay(waitMs)]);
+  if (result) {
+    useLookup(file, result);
+    return advance(turn, deps, flow, lookupNote(result, turn.locale));
+  }
+  const token = randomUUID();
+  file.lookupPending = token;
+  await turn.notice(turn.text('triage.reading-logs.title'), turn.text('triage.reading-logs.text'));
+  const reference = TurnContext.getConversationReference(turn.context.activity);
+  void reading.then((late) =>
+    deps.continueLater!(reference, async (later) => {
+      const laterFile = later.caseFile;
+      // Only this triage's read fills in the case: "start over" or a new problem began another one.
+      if (laterFile.lookupPending !== token) return;
+      laterFile.lookupPending = undefined;
+      useLookup(laterFile, late);
+      const now = later.conversation.flow;
+      if (now?.kind !== 'triage') return; // already past triage: the evidence stays on the case for the ticket
+      await later.notice(later.text('triage.logs-read.title'), later.text('triage.logs-read.text'));
+      await advance(later, deps, now, lookupNote(late, later.locale));
+    }),
+  );
+  await advance(turn, deps, flow);
+}
+
+/** Puts a lookup's result on the case; the sign-in logs know the desktop even when the employee did not say. */
+function useLookup(file: EmployeeTurn['caseFile'], result: LookupResult): void {
+  file.lookup = result;
+  if (result.ok) file.platform ??= platformFromSignIns(result.evidence.signIns);
+}
+
+function delay(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 }
 
 /** The employee's next move while triage is asking. */

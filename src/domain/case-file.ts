@@ -41,6 +41,8 @@ export interface CaseFile {
   quotedCodes?: number[];
   /** The employee mentioned multi-factor authentication. */
   mfaMentioned?: boolean;
+  /** Set while a slow sign-in log read goes on in the background: its token, so only that read fills in `lookup`. */
+  lookupPending?: string;
   /** The employee is on a Mac (their words or the sign-in's operating system): fix steps follow it. */
   platform?: Platform;
   lookup?: LookupResult;
