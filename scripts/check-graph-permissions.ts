@@ -12,7 +12,9 @@
 import type { TokenCredential } from '@azure/identity';
 import { ConfigError, loadConfig, type Config } from '../src/config';
 import { cloudOf, createGraphCredential } from '../src/graph/graph-credential';
-import { CLOUD_HINT, credentialFailure, graphError, redact } from '../src/graph/graph-http';
+import { CLOUD_HINT, credentialFailure, graphError, readAnswer, redact } from '../src/graph/graph-http';
+import { GRAPH_PERMISSIONS, permissionPhrase, rolesSatisfy } from '../src/graph/graph-permissions';
+import { NOT_GRAPH_CODE } from '../src/graph/graph-request';
 import { TenantSignInFeed } from '../src/graph/tenant-signin-feed';
 
 export type CheckStatus = 'PASS' | 'FAIL' | 'WARN' | 'INFO';
@@ -117,16 +119,24 @@ export async function checkGraphPermissions(options: CheckOptions = {}): Promise
   }
   const baseUrl = graph.baseUrl.replace(/\/+$/, '');
   const scope = `${baseUrl}/.default`;
-  const who = graph.credential.kind === 'managed-identity' ? `managed identity${graph.credential.clientId ? ` ${graph.credential.clientId}` : ' (system-assigned)'}` : `app registration ${graph.credential.clientId} (${graph.credential.kind})`;
+  const who =
+    graph.credential.kind === 'managed-identity'
+      ? `managed identity${graph.credential.clientId ? ` ${graph.credential.clientId}` : ' (system-assigned)'}`
+      : `app registration ${graph.credential.clientId} (${graph.credential.kind})`;
   add('INFO', 'configuration', `Graph ${baseUrl}, sign-in authority ${graph.authorityHost}, tenant ${graph.tenantId ?? '(from the managed identity)'}, ${who}.`, false);
-  if (config.demoTenantFile) add('WARN', 'configuration', `DEMO_TENANT_FILE is set (${config.demoTenantFile}): the bot answers from that file and does not use Graph until you remove it.`, false);
+  if (config.demoTenantFile)
+    add('WARN', 'configuration', `DEMO_TENANT_FILE is set (${config.demoTenantFile}): the bot answers from that file and does not use Graph until you remove it.`, false);
 
   // 2. Same cloud for the sign-in authority and Graph.
   const graphHost = hostOf(baseUrl) ?? '';
   const graphCloud = cloudOf(graphHost, 'graph');
   const loginCloud = cloudOf(hostOf(graph.authorityHost) ?? '', 'login');
   if (graphCloud && loginCloud && graphCloud !== loginCloud) {
-    add('FAIL', 'cloud', `Wrong cloud: AZURE_AUTHORITY_HOST ${graph.authorityHost} is the ${loginCloud} cloud but GRAPH_BASE_URL ${baseUrl} is the ${graphCloud} cloud; ${CLOUD_HINT}.`);
+    add(
+      'FAIL',
+      'cloud',
+      `Wrong cloud: AZURE_AUTHORITY_HOST ${graph.authorityHost} is the ${loginCloud} cloud but GRAPH_BASE_URL ${baseUrl} is the ${graphCloud} cloud; ${CLOUD_HINT}.`,
+    );
     return finish();
   }
 
@@ -156,43 +166,70 @@ export async function checkGraphPermissions(options: CheckOptions = {}): Promise
     roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
     const has = (...names: string[]): boolean => names.some((n) => roles.includes(n));
     if (roles.length === 0) {
-      add('FAIL', 'permissions', 'The token carries no application permissions (no roles claim): add the Microsoft Graph application permissions below to the app registration (or managed identity) and grant admin consent.');
+      add(
+        'FAIL',
+        'permissions',
+        'The token carries no application permissions (no roles claim): add the Microsoft Graph application permissions below to the app registration (or managed identity) and grant admin consent.',
+      );
     } else {
       add('INFO', 'permissions', `the token carries ${roles.length} application permission${roles.length === 1 ? '' : 's'}: ${[...roles].sort().join(', ')}.`, false);
     }
     add(
       has(PERMISSIONS.auditLog) ? 'PASS' : 'FAIL',
       PERMISSIONS.auditLog,
-      has(PERMISSIONS.auditLog) ? 'granted (reads the sign-in logs).' : 'not granted: add the Microsoft Graph application permission AuditLog.Read.All and grant admin consent (the sign-in logs cannot be read without it).',
+      has(PERMISSIONS.auditLog)
+        ? 'granted (reads the sign-in logs).'
+        : `not granted: add the Microsoft Graph application permission AuditLog.Read.All and grant admin consent (the sign-in logs cannot be read without it; Microsoft documents ${permissionPhrase(GRAPH_PERMISSIONS.signIns)} for them).`,
     );
-    if (has(PERMISSIONS.directory, 'Directory.ReadWrite.All')) add('PASS', PERMISSIONS.directory, 'granted (reads users, licences and devices).');
+    if (has(PERMISSIONS.directory, 'Directory.ReadWrite.All')) add('PASS', PERMISSIONS.directory, 'granted (reads users, licences, devices and domains; Microsoft documents it next to AuditLog.Read.All for sign-in logs).');
     else if (has('User.Read.All', 'User.ReadWrite.All') && has('Device.Read.All', 'Device.ReadWrite.All')) {
-      add('PASS', `${PERMISSIONS.directory} (or User.Read.All + Device.Read.All)`, 'User.Read.All and Device.Read.All granted (reads users, licences and devices). Microsoft documents Directory.Read.All next to AuditLog.Read.All for sign-in logs; the sign-in call below tells whether this tenant needs it.');
+      add(
+        'PASS',
+        `${PERMISSIONS.directory} (or User.Read.All + Device.Read.All)`,
+        'User.Read.All and Device.Read.All granted (reads users, licences and devices). Microsoft documents Directory.Read.All next to AuditLog.Read.All for sign-in logs; the sign-in call below tells whether this tenant needs it.',
+      );
     } else {
-      add('FAIL', PERMISSIONS.directory, 'not granted: add the Microsoft Graph application permission Directory.Read.All (or User.Read.All and Device.Read.All) and grant admin consent (users, licences and devices cannot be read without it).');
+      add(
+        'FAIL',
+        PERMISSIONS.directory,
+        `not granted: add the Microsoft Graph application permission Directory.Read.All (or User.Read.All and Device.Read.All) and grant admin consent (users: ${permissionPhrase(GRAPH_PERMISSIONS.user)}; devices: ${permissionPhrase(GRAPH_PERMISSIONS.devices)}).`,
+      );
     }
+    const caResults = rolesSatisfy(roles, GRAPH_PERMISSIONS.policyResults);
     add(
-      has(PERMISSIONS.policy, 'Policy.ReadWrite.ConditionalAccess') ? 'PASS' : 'WARN',
+      caResults ? 'PASS' : 'WARN',
+      'Conditional Access results in sign-ins',
+      caResults
+        ? `granted (${GRAPH_PERMISSIONS.policyResults.anyOf.filter((r) => roles.includes(r)).join(', ')}): sign-ins carry the policies that applied, so cards can name a blocking policy.`
+        : `not granted (optional): without ${permissionPhrase(GRAPH_PERMISSIONS.policyResults)}, Graph leaves the Conditional Access results out of every sign-in, so cards cannot name the policy that blocked OneDrive (the evidence says so).`,
+      false,
+    );
+    add(
+      has(PERMISSIONS.policy) ? 'PASS' : 'WARN',
       PERMISSIONS.policy,
-      has(PERMISSIONS.policy, 'Policy.ReadWrite.ConditionalAccess')
-        ? 'granted (reads the Conditional Access policies that blocked a sign-in).'
-        : 'not granted (optional): diagnoses still work, but cards name a blocking policy only as the sign-in log does, without its details. Add Policy.Read.All to get them.',
+      has(PERMISSIONS.policy)
+        ? 'granted (reads the details of a Conditional Access policy that blocked a sign-in).'
+        : `not granted (optional): the controls of a blocking policy cannot be read (GET /identity/conditionalAccess/policies/{id} needs Policy.Read.All)${caResults ? '; cards still name the policy from the sign-in log' : ''}.`,
+      false,
+    );
+    const domains = rolesSatisfy(roles, GRAPH_PERMISSIONS.domains) || has('Directory.ReadWrite.All', 'Domain.ReadWrite.All');
+    add(
+      domains ? 'PASS' : 'WARN',
+      `${permissionPhrase(GRAPH_PERMISSIONS.domains)}`,
+      domains
+        ? 'granted (reads which domains are federated, to tell federation from password hash sync and pass-through).'
+        : 'not granted (optional): federated domains cannot be recognised; the sign-ins still tell pass-through from password hash sync.',
       false,
     );
   }
 
   // 5. One small call per permission.
-  const call = async (path: string): Promise<{ status: number; code: string; message: string; error?: string }> => {
+  const call = async (path: string): Promise<{ status: number; code: string; message: string; body?: unknown; error?: string }> => {
     try {
       const res = await doFetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
-      const text = await res.text();
-      let body: unknown;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        body = undefined;
-      }
-      return { status: res.status, ...graphError(body) };
+      // The same reading as the bot's: an answer that is not Graph's JSON (a proxy's page) is not an answer.
+      const answer = readAnswer(res.status, res.headers.get('content-type') ?? '', await res.text(), {});
+      return { status: answer.status, ...graphError(answer.body), body: answer.body };
     } catch (error) {
       return { status: 0, code: '', message: '', error: redact(`${(error as Error).name}: ${(error as Error).message}`) };
     }
@@ -200,6 +237,7 @@ export async function checkGraphPermissions(options: CheckOptions = {}): Promise
   const explain = (r: Awaited<ReturnType<typeof call>>, permission: string, area: 'signIns' | 'other'): string => {
     const said = `Graph ${r.status}${r.code ? ` ${r.code}` : ''}${r.message ? `: ${r.message}` : ''}`;
     if (r.status === 0) return `could not reach ${baseUrl} (${r.error}). Check GRAPH_BASE_URL, DNS and any proxy; for a national cloud use its Graph URL.`;
+    if (r.code === NOT_GRAPH_CODE) return `the answer was not Microsoft Graph's (${r.message}): a proxy, firewall or captive portal is answering for ${baseUrl}. Let the bot reach it directly, without TLS inspection.`;
     if (r.status === 401) return `${said}. Graph refused the token: it was issued for another cloud or tenant. ${CLOUD_HINT}.`;
     if (r.status === 403 && area === 'signIns' && /NonPremium|premium|B2C/i.test(`${r.code} ${r.message}`)) {
       return `${said}. The tenant has no Microsoft Entra ID P1 or P2 licence: reading sign-in logs through Microsoft Graph needs the tenant to have Microsoft Entra ID P1 or P2 (included in Microsoft 365 E3/E5 and Business Premium).`;
@@ -214,8 +252,26 @@ export async function checkGraphPermissions(options: CheckOptions = {}): Promise
   else add('FAIL', 'read users (GET /v1.0/users?$top=1)', explain(users, 'Directory.Read.All (or User.Read.All and Device.Read.All)', 'other'));
 
   const signIns = await call('/v1.0/auditLogs/signIns?$top=1');
-  if (signIns.status === 200) add('PASS', 'read sign-in logs (GET /v1.0/auditLogs/signIns?$top=1)', 'the sign-in logs can be read.');
-  else add('FAIL', 'read sign-in logs (GET /v1.0/auditLogs/signIns?$top=1)', explain(signIns, 'AuditLog.Read.All (with Directory.Read.All)', 'signIns'));
+  if (signIns.status === 200) {
+    add('PASS', 'read sign-in logs (GET /v1.0/auditLogs/signIns?$top=1)', 'the sign-in logs can be read.');
+    const first = (signIns.body as { value?: unknown[] } | undefined)?.value?.[0] as Record<string, unknown> | undefined;
+    if (first && !('appliedConditionalAccessPolicies' in first)) {
+      add(
+        'WARN',
+        'Conditional Access results in a sign-in',
+        `the sign-in came without appliedConditionalAccessPolicies: Graph leaves them out until the app has ${permissionPhrase(GRAPH_PERMISSIONS.policyResults)} (optional).`,
+        false,
+      );
+    } else if (first) add('PASS', 'Conditional Access results in a sign-in', 'the sign-in carries the Conditional Access results.', false);
+  } else add('FAIL', 'read sign-in logs (GET /v1.0/auditLogs/signIns?$top=1)', explain(signIns, 'AuditLog.Read.All (with Directory.Read.All)', 'signIns'));
+
+  const devices = await call('/v1.0/devices?$top=1&$select=id');
+  if (devices.status === 200) add('PASS', 'read devices (GET /v1.0/devices?$top=1)', 'the PCs that sign-ins came from can be found by their device id.', false);
+  else add('WARN', 'read devices (GET /v1.0/devices?$top=1)', `${explain(devices, permissionPhrase(GRAPH_PERMISSIONS.devices), 'other')} Hybrid-joined PCs without an owner are then not evaluated (optional).`, false);
+
+  const domainList = await call('/v1.0/domains?$select=id,authenticationType');
+  if (domainList.status === 200) add('PASS', 'read domains (GET /v1.0/domains)', 'federated domains are recognised.', false);
+  else add('WARN', 'read domains (GET /v1.0/domains)', `${explain(domainList, permissionPhrase(GRAPH_PERMISSIONS.domains), 'other')} (optional).`, false);
 
   const policies = await call('/v1.0/identity/conditionalAccess/policies?$top=1');
   if (policies.status === 200) add('PASS', 'read Conditional Access policies (GET /v1.0/identity/conditionalAccess/policies?$top=1)', 'policy details can be shown.', false);
@@ -225,7 +281,8 @@ export async function checkGraphPermissions(options: CheckOptions = {}): Promise
   if (signIns.status === 200) {
     const filter = `createdDateTime ge ${new Date(Date.now() - 3_600_000).toISOString()} and ${TenantSignInFeed.filterFor()}`;
     const feed = await call(`/beta/auditLogs/signIns?$filter=${encodeURIComponent(filter)}&$top=1`);
-    if (feed.status === 200) add('PASS', 'burst feed query (GET /beta/auditLogs/signIns filtered by app)', 'the tenant-wide read used when many employees ask at once is accepted.', false);
+    if (feed.status === 200)
+      add('PASS', 'burst feed query (GET /beta/auditLogs/signIns filtered by app)', 'the tenant-wide read used when many employees ask at once is accepted.', false);
     else {
       add(
         'WARN',

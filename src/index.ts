@@ -24,8 +24,7 @@ import type { DirectoryPort } from './domain/directory';
 import { incidentSignature } from './domain/incidents';
 import { buildDemoTenant } from './graph/demo-tenant-data';
 import { DemoTenantDirectory, loadDemoTenantFile } from './graph/demo-tenant-directory';
-import { createGraphCredential } from './graph/graph-credential';
-import { GraphDirectory } from './graph/graph-directory';
+import { createGraphDirectoryFromConfig } from './graph/graph-directory-factory';
 import { createLogger } from './logger';
 import { createServer, drainServer, InFlightTurns, readPages } from './server';
 import { installKnowledge } from './content/knowledge';
@@ -58,18 +57,11 @@ function chooseDirectory(config: Config, log: Logger, options: StartOptions): { 
     const source = `demo tenant file ${config.demoTenantFile}`;
     return { directory: new DemoTenantDirectory(loadDemoTenantFile(config.demoTenantFile), { windowHours: config.signInWindowHours, source }), name: source };
   }
-  if (config.graph) {
-    const directory = new GraphDirectory({
-      credential: options.graphCredential ?? createGraphCredential(config.graph),
-      baseUrl: config.graph.baseUrl,
-      windowHours: config.signInWindowHours,
-      cacheTtlMs: config.graph.cacheSeconds * 1000,
-      timeBudgetMs: config.graph.timeBudgetMs,
-      logger: log,
-    });
-    return { directory, name: `Microsoft Graph at ${config.graph.baseUrl} (${config.graph.credential.kind})` };
-  }
-  return { directory: new DemoTenantDirectory(buildDemoTenant(new Date()), { windowHours: config.signInWindowHours, source: 'the built-in demo tenant' }), name: 'built-in demo tenant' };
+  if (config.graph) return createGraphDirectoryFromConfig(config, log, { graphCredential: options.graphCredential })!;
+  return {
+    directory: new DemoTenantDirectory(buildDemoTenant(new Date()), { windowHours: config.signInWindowHours, source: 'the built-in demo tenant' }),
+    name: 'built-in demo tenant',
+  };
 }
 
 async function createStores(config: Config): Promise<Stores> {
@@ -109,7 +101,10 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const clock = options.clock ?? (() => new Date());
   const stores = await createStores(config);
   const { directory, name: directoryName } = chooseDirectory(config, log, options);
-  const adapter = createHelpdeskAdapter({ appId: config.bot.appId, password: config.bot.password, tenantId: config.bot.tenantId, type: config.bot.type, openIdMetadataUrl: config.openIdMetadataUrl }, options.botCredentials);
+  const adapter = createHelpdeskAdapter(
+    { appId: config.bot.appId, password: config.bot.password, tenantId: config.bot.tenantId, type: config.bot.type, openIdMetadataUrl: config.openIdMetadataUrl },
+    options.botCredentials,
+  );
 
   // With credentials, the bot's token may only travel to Teams' connector hosts (or origins trusted in config).
   const serviceUrlPolicy = createServiceUrlPolicy({ authenticated: config.bot.authenticated, trustedServiceUrls: config.trustedServiceUrls });
@@ -118,17 +113,34 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   // Agents (docs/contract.md §3a): HELPDESK_AGENTS, the HELPDESK_AGENTS_GROUP_ID group through Graph, the registered team's roster.
   const roster = createAgentRoster(config, { channels, adapter, botAppId: config.bot.appId, log, graphCredential: options.graphCredential });
   if (!(await roster.hasConfiguredSource())) {
-    log.warn({}, 'no help desk agents configured (HELPDESK_AGENTS, HELPDESK_AGENTS_GROUP_ID) and no ticket channel registered: nobody can register the help desk channel until one is set');
+    log.warn(
+      {},
+      'no help desk agents configured (HELPDESK_AGENTS, HELPDESK_AGENTS_GROUP_ID) and no ticket channel registered: nobody can register the help desk channel until one is set',
+    );
   }
   let kick = (): void => undefined;
-  const incidents = new IncidentWatch({ settings: stores.settings, outbox: stores.outbox, kick: () => kick(), threshold: config.incidents.threshold, windowMinutes: config.incidents.windowMinutes, clock });
+  const incidents = new IncidentWatch({
+    settings: stores.settings,
+    outbox: stores.outbox,
+    kick: () => kick(),
+    threshold: config.incidents.threshold,
+    windowMinutes: config.incidents.windowMinutes,
+    clock,
+  });
   const notifier = new TicketNotifier({
     outbox: stores.outbox,
     kick: () => kick(),
     webhookEnabled: Boolean(config.webhook),
     onCreated: async (ticket) => {
       if (!ticket.incidentSignature) return;
-      await incidents.record({ at: ticket.createdAt, causeId: ticket.causeId, signature: ticket.incidentSignature, requesterId: ticket.requester.aadObjectId, requesterName: ticket.requester.name, ticketId: ticket.id });
+      await incidents.record({
+        at: ticket.createdAt,
+        causeId: ticket.causeId,
+        signature: ticket.incidentSignature,
+        requesterId: ticket.requester.aadObjectId,
+        requesterName: ticket.requester.name,
+        ticketId: ticket.id,
+      });
     },
   });
   const worker = new OutboxWorker({
@@ -181,7 +193,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     sender: { adapter, botAppId: config.bot.appId, serviceUrlPolicy },
     deliveries: { outbox: stores.outbox, kick: () => kick() },
   });
-  const app = createBotApplication({ adapter, storage: stores.botStorage, services: { employee, desk: agentDesk, channel: new ChannelCommands(agentDesk) }, botAppId: config.bot.appId, log });
+  const app = createBotApplication({
+    adapter,
+    storage: stores.botStorage,
+    services: { employee, desk: agentDesk, channel: new ChannelCommands(agentDesk) },
+    botAppId: config.bot.appId,
+    log,
+  });
   const turns = new InFlightTurns();
   const server = createServer({
     pages,
@@ -202,7 +220,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   sweeper.start();
   const port = (server.address() as AddressInfo).port;
   log.info(
-    { port, storage: config.storage.backend, dataDir: config.dataDir, directory: directoryName, authentication: config.bot.authenticated ? `${config.bot.type} app ${config.bot.appId}` : 'none' },
+    {
+      port,
+      storage: config.storage.backend,
+      dataDir: config.dataDir,
+      directory: directoryName,
+      authentication: config.bot.authenticated ? `${config.bot.type} app ${config.bot.appId}` : 'none',
+    },
     config.bot.authenticated
       ? 'bot listening'
       : 'bot listening UNAUTHENTICATED: no BOT_ID is set, so any caller can post activities. Fine for the Agents Playground and tests; never in production.',

@@ -20,6 +20,7 @@ export interface DirectoryUser {
   createdDateTime?: string | null;
   lastPasswordChangeDateTime?: string | null;
   onPremisesSyncEnabled?: boolean | null;
+  /** Absent when the licences could not be read (the evidence then has a `licences` gap). */
   licenseDetails?: LicenseDetail[];
 }
 
@@ -57,7 +58,15 @@ export interface SignInEvent {
     trustType?: string | null;
   };
   location?: { city?: string | null; state?: string | null; countryOrRegion?: string | null };
+  /**
+   * Absent (not merely empty) when the app may not read Conditional Access data: Graph omits
+   * the field without Policy.Read.All, Policy.Read.ConditionalAccess or Policy.ReadWrite.ConditionalAccess.
+   */
   appliedConditionalAccessPolicies?: AppliedConditionalAccessPolicy[];
+  /** Beta: each authentication step ("Password" with "Password Hash Sync", "Pass-through Authentication", …). */
+  authenticationDetails?: Array<{ authenticationMethod?: string | null; authenticationMethodDetail?: string | null; succeeded?: boolean | null }>;
+  /** Beta: who issued the token (`AzureAD`, or `ADFederationServices` for a federated sign-in). */
+  tokenIssuerType?: string | null;
 }
 
 /** Graph `device` (subset) plus the owners the demo file lists. */
@@ -70,7 +79,14 @@ export interface DirectoryDevice {
   isManaged?: boolean | null;
   trustType?: string | null; // AzureAd | ServerAd | Workplace
   approximateLastSignInDateTime?: string | null;
+  /** False when an admin disabled the device in Entra (sign-ins from it then fail with 135011). */
+  accountEnabled?: boolean | null;
   registeredOwners?: string[];
+  /**
+   * How the lookup found it: `owner` (the user's owned or registered devices) or `sign-in` (by
+   * a sign-in's `deviceDetail.deviceId`: hybrid-joined PCs usually have no registered owner).
+   */
+  foundBy?: 'owner' | 'sign-in';
 }
 
 /** Graph `conditionalAccessPolicy` (subset). */
@@ -81,6 +97,46 @@ export interface ConditionalAccessPolicy {
   conditions?: unknown;
   grantControls?: { operator?: string; builtInControls?: string[] } | null;
   sessionControls?: unknown;
+}
+
+/** A part of the evidence a lookup could not read, so the card can say what is missing and how to fix it. */
+export type EvidenceGapPart = 'licences' | 'devices' | 'sign-in-devices' | 'policy-results' | 'policy-details' | 'older-sign-ins' | 'authentication-method';
+
+/** One named gap in the evidence. */
+export interface EvidenceGap {
+  part: EvidenceGapPart;
+  /** What could not be read, in plain words (the same text is in `gaps`). */
+  what: string;
+  /**
+   * Why: `permission` (Graph refused: a permission is missing), `unavailable` (no usable answer:
+   * an outage, throttling, or an answer that was not Graph's JSON), `limit` (cut short on purpose:
+   * the page limit or the time budget).
+   */
+  reason: 'permission' | 'unavailable' | 'limit';
+  /** Microsoft Graph application permissions, as Microsoft names them, any one of which would fix it. */
+  permissions?: string[];
+}
+
+/** How the employee's password is checked at sign-in, which decides whether a password change can lag behind. */
+export type AuthenticationMethod =
+  /** A cloud-only account: Entra holds the password. */
+  | 'cloud-only'
+  /** Synced from on-premises with password hash sync: a new password reaches Entra with the next sync. */
+  | 'password-hash-sync'
+  /** Synced with pass-through authentication: an on-premises agent checks each password, nothing to sync. */
+  | 'pass-through'
+  /** A federated domain (AD FS or another provider): the provider checks the password, nothing to sync. */
+  | 'federated'
+  /** Synced from on-premises, but whether hash sync or pass-through checks the password could not be told. */
+  | 'hybrid-unknown';
+
+/** What the lookup learnt about how the employee authenticates. */
+export interface AuthenticationInfo {
+  method: AuthenticationMethod;
+  /** The user's UPN domain, when it was read. */
+  domain?: string;
+  /** Where the method was read from: the domain's `authenticationType`, the sign-ins' authentication details, or the user alone. */
+  source: 'domain' | 'sign-ins' | 'user';
 }
 
 /** Everything the directory said about one employee, read at one moment. */
@@ -95,17 +151,14 @@ export interface EvidenceSnapshot {
   source: string;
   /** Parts that could not be read (e.g. policies without Policy.Read.All), in plain words. */
   gaps: string[];
+  /** The same gaps, named, with the permission that would fix each (absent from older snapshots). */
+  gapDetails?: EvidenceGap[];
+  /** How the employee's password is checked (absent when it was not read, e.g. the demo tenant without domains). */
+  authentication?: AuthenticationInfo;
 }
 
 /** Why a lookup failed, in words for the employee and, separately, for the admin. */
-export type LookupFailureKind =
-  | 'user-not-found'
-  | 'permission-missing'
-  | 'licence-required'
-  | 'throttled'
-  | 'unavailable'
-  | 'timeout'
-  | 'misconfigured';
+export type LookupFailureKind = 'user-not-found' | 'permission-missing' | 'licence-required' | 'throttled' | 'unavailable' | 'timeout' | 'misconfigured';
 
 /** A lookup that did not produce evidence. Triage carries on with questions. */
 export interface LookupFailure {
@@ -119,12 +172,23 @@ export interface LookupFailure {
 /** The result of a lookup: evidence, or a failure that says why. */
 export type LookupResult = { ok: true; evidence: EvidenceSnapshot } | { ok: false; failure: LookupFailure };
 
+/** Options of one lookup. */
+export interface LookupOptions {
+  now?: Date;
+  signal?: AbortSignal;
+  budgetMs?: number;
+}
+
 /**
  * The port every directory implements: the demo tenant file, or Microsoft Graph.
  * `userId` is always the authenticated activity's `from.aadObjectId`, never typed text.
  */
 export interface DirectoryPort {
-  lookup(userId: string, options?: { now?: Date; signal?: AbortSignal }): Promise<LookupResult>;
+  /**
+   * `budgetMs` overrides the directory's own time budget for this lookup (e.g. a longer one for a
+   * lookup finished in the background); a lookup of the same user already running is shared.
+   */
+  lookup(userId: string, options?: LookupOptions): Promise<LookupResult>;
   /** Finds a user id by UPN, for agents' `lookup <UPN>`; undefined when absent. */
   findUserIdByUpn?(upn: string): Promise<string | undefined>;
 }

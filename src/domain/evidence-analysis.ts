@@ -1,6 +1,6 @@
 import { OFFICE_APP_IDS, ONEDRIVE_APP_IDS } from './apps';
 import type { CauseId } from './causes';
-import type { DirectoryDevice, EvidenceSnapshot, SignInEvent } from './directory';
+import type { AuthenticationMethod, DirectoryDevice, EvidenceGap, EvidenceSnapshot, SignInEvent } from './directory';
 import { ENTRA_CODES, isBenignCode } from './entra-codes';
 
 /** How recent a password change must be to count as "recent" (the question asks about two weeks). */
@@ -53,6 +53,24 @@ export interface EvidenceAnalysis {
   deviceTrustMissing: boolean;
   /** The user owns at least one Entra-joined or hybrid-joined device (a company PC). */
   ownsCompanyDevice: boolean;
+  /**
+   * The user signed in from an Entra-joined or hybrid-joined device the directory knows, found by
+   * a sign-in's `deviceDetail.deviceId` (hybrid-joined PCs usually have no registered owner).
+   */
+  usesCompanyDevice: boolean;
+  /** A device the user signed in from is disabled in Entra. */
+  deviceDisabled: boolean;
+  /** How the password is checked at sign-in (`hybrid-unknown` when synced but it could not be told). */
+  authentication: AuthenticationMethod;
+  /**
+   * A password change can lag behind in Entra: the account is synced and password hash sync
+   * checks it (or nothing says otherwise). False for cloud-only, pass-through and federated users.
+   */
+  passwordSyncPossible: boolean;
+  /** The parts of the evidence that could not be read (named, with the permission that would fix each). */
+  gaps: EvidenceGap[];
+  /** The sign-ins carry no Conditional Access results (Graph leaves them out without a policy permission). */
+  policyResultsMissing: boolean;
   /** Number of sign-in events read and the window, for "I read N events over …". */
   eventsRead: number;
   window: { from: Date; to: Date };
@@ -76,9 +94,7 @@ function newestFirst(a: SignInEvent, b: SignInEvent): number {
 function toFailure(event: SignInEvent): ReadFailure | undefined {
   const code = event.status?.errorCode ?? 0;
   if (isBenignCode(code)) return undefined;
-  const failedPolicies = (event.appliedConditionalAccessPolicies ?? [])
-    .filter((p) => p.result === 'failure')
-    .map((p) => p.displayName ?? p.id ?? 'an unnamed policy');
+  const failedPolicies = (event.appliedConditionalAccessPolicies ?? []).filter((p) => p.result === 'failure').map((p) => p.displayName ?? p.id ?? 'an unnamed policy');
   return { event, code, causeId: ENTRA_CODES[code]?.causeId, failedPolicies };
 }
 
@@ -94,7 +110,14 @@ function licenceState(snapshot: EvidenceSnapshot): LicenceState {
 const JOINED = /^(AzureAd|ServerAd|Azure AD joined|Hybrid Azure AD joined)$/i;
 
 function ownsJoinedDevice(devices: DirectoryDevice[]): boolean {
-  return devices.some((d) => JOINED.test(d.trustType ?? ''));
+  return devices.some((d) => d.foundBy !== 'sign-in' && JOINED.test(d.trustType ?? ''));
+}
+
+/** How the password is checked: what the lookup read, else cloud-only or "synced, method unknown". */
+function authenticationOf(snapshot: EvidenceSnapshot): AuthenticationMethod {
+  const read = snapshot.authentication?.method;
+  if (read) return read;
+  return snapshot.user.onPremisesSyncEnabled === true ? 'hybrid-unknown' : 'cloud-only';
 }
 
 /** Reads a snapshot into the facts the diagnosis weighs. `now` is the current clock. */
@@ -117,14 +140,16 @@ export function analyzeEvidence(snapshot: EvidenceSnapshot, now: Date): Evidence
   const changed = snapshot.user.lastPasswordChangeDateTime ? new Date(snapshot.user.lastPasswordChangeDateTime) : undefined;
   const passwordChangedAt = changed && Number.isFinite(changed.getTime()) ? changed : undefined;
   const passwordChangedRecently = passwordChangedAt !== undefined && now.getTime() - passwordChangedAt.getTime() <= RECENT_PASSWORD_CHANGE_DAYS * DAY;
-  const failuresAfterPasswordChange = passwordChangedAt
-    ? oneDriveFailures.filter((f) => Date.parse(f.event.createdDateTime) >= passwordChangedAt.getTime()).length
-    : 0;
+  const failuresAfterPasswordChange = passwordChangedAt ? oneDriveFailures.filter((f) => Date.parse(f.event.createdDateTime) >= passwordChangedAt.getTime()).length : 0;
 
   const created = snapshot.user.createdDateTime ? Date.parse(snapshot.user.createdDateTime) : NaN;
   const failing = [...oneDriveFailures, ...officeFailures];
   const failedPolicies = [...new Set(failing.flatMap((f) => f.failedPolicies))];
   const ownsCompanyDevice = ownsJoinedDevice(snapshot.devices);
+  const signInDevices = snapshot.devices.filter((d) => d.foundBy === 'sign-in');
+  const usesCompanyDevice = signInDevices.some((d) => JOINED.test(d.trustType ?? '') && d.accountEnabled !== false);
+  const authentication = authenticationOf(snapshot);
+  const hybrid = snapshot.user.onPremisesSyncEnabled === true;
 
   return {
     oneDriveEvents,
@@ -137,15 +162,23 @@ export function analyzeEvidence(snapshot: EvidenceSnapshot, now: Date): Evidence
     passwordChangedAt,
     passwordChangedRecently,
     failuresAfterPasswordChange,
-    hybrid: snapshot.user.onPremisesSyncEnabled === true,
+    hybrid,
     accountEnabled: snapshot.user.accountEnabled !== false,
     licence: licenceState(snapshot),
     accountCreatedRecently: Number.isFinite(created) && now.getTime() - created <= NEW_ACCOUNT_DAYS * DAY,
     failedPolicies,
     // Graph reports isCompliant false for any device Entra does not know, so only a known (managed or joined) device counts.
-    deviceNonCompliant: oneDriveFailures.some((f) => f.event.deviceDetail?.isCompliant === false && (f.event.deviceDetail.isManaged === true || Boolean(f.event.deviceDetail.trustType))),
-    deviceTrustMissing: ownsCompanyDevice && oneDriveFailures.some((f) => !f.event.deviceDetail?.trustType),
+    deviceNonCompliant: oneDriveFailures.some(
+      (f) => f.event.deviceDetail?.isCompliant === false && (f.event.deviceDetail.isManaged === true || Boolean(f.event.deviceDetail.trustType)),
+    ),
+    deviceTrustMissing: (ownsCompanyDevice || usesCompanyDevice) && oneDriveFailures.some((f) => !f.event.deviceDetail?.trustType),
     ownsCompanyDevice,
+    usesCompanyDevice,
+    deviceDisabled: signInDevices.some((d) => d.accountEnabled === false),
+    authentication,
+    passwordSyncPossible: hybrid && (authentication === 'password-hash-sync' || authentication === 'hybrid-unknown'),
+    gaps: [...(snapshot.gapDetails ?? [])],
+    policyResultsMissing: inWindow.length > 0 && inWindow.every((e) => e.appliedConditionalAccessPolicies === undefined),
     eventsRead: inWindow.length,
     window: { from, to },
   };

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { DirectoryPort, EvidenceSnapshot, LookupResult } from '../domain/directory';
+import type { DirectoryDevice, DirectoryPort, EvidenceSnapshot, LookupResult } from '../domain/directory';
+import { authenticationFrom } from './auth-method';
 import type { DemoTenant } from './demo-tenant-data';
+import { unknownSignInDeviceIds } from './device-read';
 
 const HOUR = 3_600_000;
 
@@ -11,6 +13,7 @@ const tenantSchema = z.object({
   signIns: z.array(z.object({ id: z.string().min(1), createdDateTime: z.string().min(1) }).passthrough()).default([]),
   devices: z.array(z.object({ registeredOwners: z.array(z.string()).optional() }).passthrough()).default([]),
   conditionalAccessPolicies: z.array(z.object({ id: z.string().min(1) }).passthrough()).default([]),
+  domains: z.array(z.object({ id: z.string().min(1), authenticationType: z.string().min(1) }).passthrough()).optional(),
 });
 
 /** Reads and checks a demo tenant file; the error names the file and the first problem. */
@@ -54,19 +57,30 @@ export class DemoTenantDirectory implements DirectoryPort {
     }
     const from = new Date(now.getTime() - this.options.windowHours * HOUR);
     const upn = user.userPrincipalName?.toLowerCase();
+    const signIns = this.tenant.signIns.filter((s) => {
+      const t = Date.parse(s.createdDateTime);
+      // Graph always sets userId; a hand-written file may only name the user by UPN.
+      const mine = s.userId !== undefined ? s.userId === userId : upn !== undefined && s.userPrincipalName?.toLowerCase() === upn;
+      return mine && t >= from.getTime() && t <= now.getTime() + 60_000;
+    });
+    // As the Graph directory does: owned devices, then the devices the sign-ins came from (hybrid PCs have no owner).
+    const devices: DirectoryDevice[] = this.tenant.devices.filter((d) => d.registeredOwners?.includes(userId)).map((d) => ({ ...d, foundBy: 'owner' as const }));
+    for (const id of unknownSignInDeviceIds(signIns, devices, new Set())) {
+      const found = this.tenant.devices.find((d) => d.deviceId?.toLowerCase() === id);
+      if (found) devices.push({ ...found, foundBy: 'sign-in' });
+    }
+    const domain = user.userPrincipalName?.split('@')[1]?.toLowerCase();
+    const domainType = this.tenant.domains ? (this.tenant.domains.find((d) => d.id.toLowerCase() === domain)?.authenticationType ?? undefined) : 'Managed';
     const snapshot: EvidenceSnapshot = {
       user,
-      signIns: this.tenant.signIns.filter((s) => {
-        const t = Date.parse(s.createdDateTime);
-        // Graph always sets userId; a hand-written file may only name the user by UPN.
-        const mine = s.userId !== undefined ? s.userId === userId : upn !== undefined && s.userPrincipalName?.toLowerCase() === upn;
-        return mine && t >= from.getTime() && t <= now.getTime() + 60_000;
-      }),
-      devices: this.tenant.devices.filter((d) => d.registeredOwners?.includes(userId)),
+      signIns,
+      devices,
       conditionalAccessPolicies: this.tenant.conditionalAccessPolicies,
       window: { from: from.toISOString(), to: now.toISOString() },
       source: this.options.source,
       gaps: [],
+      gapDetails: [],
+      authentication: authenticationFrom(user, signIns, domainType),
     };
     return { ok: true, evidence: snapshot };
   }

@@ -3,7 +3,7 @@
  * one response per item, apart from the items Graph asked us to retry.
  */
 import { isRetryable } from './graph-retry';
-import { NETWORK_ERROR_STATUS, type BatchItem, type GraphResponse } from './graph-request';
+import { NETWORK_ERROR_STATUS, notGraphResponse, type BatchItem, type GraphResponse } from './graph-request';
 
 /** Graph's limit on requests in one JSON batch. */
 export const MAX_BATCH_REQUESTS = 20;
@@ -26,11 +26,17 @@ export function batchBody(items: readonly BatchItem[]): { requests: Array<{ id: 
  */
 export function sortBatchAnswer(outer: GraphResponse, pending: readonly BatchItem[], results: Map<string, GraphResponse>): RetryItem[] {
   const retry: RetryItem[] = [];
-  if (outer.status === 200 && Array.isArray((outer.body as { responses?: unknown })?.responses)) {
-    for (const raw of (outer.body as { responses: Array<{ id?: unknown; status?: unknown; headers?: unknown; body?: unknown }> }).responses) {
+  if (outer.status === 200 && !Array.isArray((outer.body as { responses?: unknown })?.responses)) {
+    // A 200 that is not a $batch answer (a proxy's JSON, a cut-off body): nothing was answered.
+    for (const item of pending) results.set(item.id, notGraphResponse('a 200 answer to $batch without a responses list'));
+    return retry;
+  }
+  if (outer.status === 200) {
+    for (const raw of (outer.body as { responses: Array<{ id?: unknown; status?: unknown; headers?: unknown; body?: unknown } | null> }).responses) {
+      if (!raw || typeof raw !== 'object') continue;
       const item = pending.find((i) => i.id === raw.id);
-      if (!item) continue;
-      const response: GraphResponse = { status: Number(raw.status) || 0, headers: lowerCaseHeaders(raw.headers), body: raw.body };
+      if (!item || results.has(item.id)) continue;
+      const response = itemResponse(raw);
       if (isRetryable(response.status)) retry.push({ item, response });
       else results.set(item.id, response);
     }
@@ -45,6 +51,23 @@ export function sortBatchAnswer(outer: GraphResponse, pending: readonly BatchIte
     for (const item of pending) results.set(item.id, outer);
   }
   return retry;
+}
+
+/**
+ * One item of a $batch answer. A success must carry a JSON object (and, when the item names a
+ * content type, a JSON one); anything else is a NotGraphJson 502, never an empty success.
+ */
+function itemResponse(raw: { status?: unknown; headers?: unknown; body?: unknown }): GraphResponse {
+  const status = typeof raw.status === 'number' && Number.isInteger(raw.status) ? raw.status : 0;
+  const headers = lowerCaseHeaders(raw.headers);
+  if (status === 0) return notGraphResponse('a $batch item without a status', headers);
+  const type = headers['content-type'];
+  const body = raw.body;
+  const isObject = body !== null && typeof body === 'object' && !Array.isArray(body);
+  if (status >= 200 && status < 300 && (!isObject || (type !== undefined && !/\bjson\b/i.test(type)))) {
+    return notGraphResponse(`a $batch item answered ${status} with ${type ?? 'no content type'} and ${isObject ? 'an object' : 'no JSON object'}`, headers);
+  }
+  return { status, headers, body };
 }
 
 function lowerCaseHeaders(headers: unknown): Record<string, string> {

@@ -3,32 +3,34 @@
  *
  * Two ways to read one employee's evidence:
  *
- *  - Per user (quiet times): ONE round trip, a beta JSON batch holding the user, licences,
- *    owned and registered devices, and the first page of interactive and non-interactive
- *    sign-ins (non-interactive sign-ins only exist in beta, and a batch cannot mix versions).
- *    A second batch follows only when there is more to read: further sign-in pages (up to
- *    `maxPages` per stream) and the Conditional Access policies that failed a sign-in.
- *    It costs 2 of the reports API's ~5 requests per 10 s per tenant.
+ *  - Per user (quiet times): ONE beta JSON batch holding the user, licences, owned and
+ *    registered devices, the tenant's domains (when not cached) and the first page of the
+ *    user's sign-ins (interactive and non-interactive under one filter, 1,000 per page). A
+ *    follow-up batch only when there is more to read: further pages, the devices the sign-ins
+ *    came from (`deviceDetail.deviceId`) and, one at a time, the Conditional Access policies
+ *    they failed. It costs 1 reports request per page of the reports API's ~5 per 10 s.
  *  - From the tenant-wide sign-in feed (busy times, see tenant-signin-feed.ts): the sign-ins
  *    come from a shared, recently refreshed read of everyone's OneDrive and Office sign-ins,
- *    and the lookup itself is one v1.0 batch (user, licences, devices, failing policies) that
- *    never touches the reports API.
+ *    and the lookup itself is one v1.0 batch that never touches the reports API.
  *
- * A lookup reads per user when the reports limiter can take its 2 requests and still leave
- * room for one feed refresh; otherwise (a burst) it joins the feed. A feed snapshot that is
- * fresh and covers the whole window serves every lookup, quiet or not, since it holds the
- * same OneDrive and Office events a per-user read would.
+ * A lookup reads per user when the reports limiter can take its request and still leave room
+ * for one feed refresh; otherwise (a burst) it joins the feed. The limiter is this process's
+ * own, or (SharedReportsLimiter) one budget for every instance of the deployment.
+ *
+ * Anything Graph answers outside its documented JSON (a proxy's HTML page) is "no evidence",
+ * never "empty evidence"; parts that cannot be read become named gaps on the evidence.
  */
 import type { TokenCredential } from '@azure/identity';
-import type { DirectoryPort, EvidenceSnapshot, LookupFailure, LookupResult } from '../domain/directory';
+import type { DirectoryPort, EvidenceSnapshot, LookupFailure, LookupOptions, LookupResult } from '../domain/directory';
+import { DomainCache } from './auth-method';
 import { readFromFeed } from './feed-read';
 import { GraphLookupError, directoryFailure, scopeMismatch, type DirectoryArea } from './graph-failures';
 import { GraphHttp } from './graph-http';
-import type { GraphLogger, GraphResponse, RequestContext } from './graph-request';
-import { GRAPH_SOURCE, STREAMS } from './graph-shapes';
+import { isNotGraph, notGraphResponse, type GraphLogger, type GraphResponse, type RequestContext } from './graph-request';
+import { GRAPH_SOURCE, MAX_SIGN_IN_PAGE, STREAMS, isJsonObject } from './graph-shapes';
 import { readPerUser, type PerUserReadDeps } from './per-user-read';
 import { PolicyCache } from './policy-cache';
-import { SlidingWindowLimiter } from './rate-limiter';
+import { SlidingWindowLimiter, type ReportsLimiter } from './rate-limiter';
 import { FeedNotUsableError, TenantSignInFeed, type TenantFeedOptions } from './tenant-signin-feed';
 
 export { GraphLookupError } from './graph-failures';
@@ -42,9 +44,9 @@ export interface GraphDirectoryOptions {
   baseUrl?: string;
   /** Hours of sign-ins to read; default 48. */
   windowHours?: number;
-  /** Pages per sign-in stream (interactive, non-interactive); default 5. */
+  /** Pages of the user's sign-ins read at most; default 5. */
   maxPages?: number;
-  /** Page size asked for ($top); default 100. */
+  /** Page size asked for ($top); default 1000 (Graph's maximum). */
   pageSize?: number;
   /** Whole-lookup budget, retries and limiter waits included; default 8000 ms. */
   timeBudgetMs?: number;
@@ -54,14 +56,17 @@ export interface GraphDirectoryOptions {
   scope?: string;
   /** Read failing Conditional Access policies (needs Policy.Read.All); default true. */
   readPolicies?: boolean;
+  /** How long the tenant's domain list (each domain's authenticationType) is reused; default 3 600 000 ms. */
+  domainCacheTtlMs?: number;
   fetch?: typeof fetch;
   clock?: () => Date;
   logger?: GraphLogger;
   /**
-   * The tenant's reports-API limiter. Share one instance between every GraphDirectory of
-   * the same tenant; default: a new one of 5 requests per 10 s (or `reportsRateLimit`).
+   * The tenant's reports-API limiter. Share one between every GraphDirectory of the same tenant,
+   * or pass a SharedReportsLimiter to share it with every instance of the deployment; default: a
+   * new in-process one of 5 requests per 10 s (or `reportsRateLimit`).
    */
-  reportsLimiter?: SlidingWindowLimiter;
+  reportsLimiter?: ReportsLimiter;
   reportsRateLimit?: { maxRequests: number; windowMs: number; marginMs?: number };
   /** Retries per request after the first attempt; default 4. */
   maxRetries?: number;
@@ -104,7 +109,7 @@ export class GraphDirectory implements DirectoryPort {
   private readonly inFlight = new Map<string, Promise<LookupResult>>();
   /** A configuration problem found up front (scope and Graph in different clouds). */
   private readonly configProblem?: LookupFailure;
-  private readonly limiter: SlidingWindowLimiter;
+  private readonly limiter: ReportsLimiter;
   private readonly feed?: TenantSignInFeed;
   /** What the per-user and feed reads share (feed-read.ts takes the same object). */
   private readonly reads: PerUserReadDeps;
@@ -144,9 +149,10 @@ export class GraphDirectory implements DirectoryPort {
       baseUrl: this.baseUrl,
       windowHours,
       maxPages: Math.max(1, options.maxPages ?? 5),
-      pageSize: Math.min(1000, Math.max(1, options.pageSize ?? 100)),
+      pageSize: Math.min(MAX_SIGN_IN_PAGE, Math.max(1, options.pageSize ?? MAX_SIGN_IN_PAGE)),
       readPolicies: options.readPolicies ?? true,
       policies: new PolicyCache(options.policyCacheTtlMs ?? 600_000),
+      domains: new DomainCache(options.domainCacheTtlMs ?? 3_600_000),
       failureFor: (area, response) => this.failureFor(area, response),
     };
     if (options.tenantFeed !== false) {
@@ -171,7 +177,13 @@ export class GraphDirectory implements DirectoryPort {
     return this.feed;
   }
 
-  async lookup(userId: string, options: { now?: Date; signal?: AbortSignal } = {}): Promise<LookupResult> {
+  /**
+   * One employee's evidence. `budgetMs` overrides the time budget for this lookup (a caller that
+   * wants an answer within a few seconds but lets the lookup finish in the background starts it
+   * with the long budget and races it with its own short timer); a lookup of the same user that
+   * is already running is shared, whatever its budget.
+   */
+  async lookup(userId: string, options: LookupOptions = {}): Promise<LookupResult> {
     if (this.configProblem) return { ok: false, failure: this.configProblem };
     const cached = this.cache.get(userId);
     if (cached && cached.expiresAt > this.clock().getTime()) {
@@ -191,10 +203,11 @@ export class GraphDirectory implements DirectoryPort {
     const { ctx, dispose } = this.http.context(this.timeBudgetMs);
     try {
       const response = await this.http.get(ctx, `${this.baseUrl}/v1.0/users/${encodeURIComponent(upn.trim())}?$select=id`);
-      if (response.status === 404) return undefined;
+      if (response.status === 404 && !isNotGraph(response)) return undefined;
       if (response.status !== 200) throw new GraphLookupError(this.failureFor('user', response));
-      const id = (response.body as { id?: unknown } | undefined)?.id;
-      return typeof id === 'string' ? id : undefined;
+      const id = isJsonObject(response.body) ? response.body.id : undefined;
+      if (typeof id !== 'string') throw new GraphLookupError(this.failureFor('user', notGraphResponse('a user without an id')));
+      return id;
     } finally {
       dispose();
     }
@@ -202,7 +215,7 @@ export class GraphDirectory implements DirectoryPort {
 
   /**
    * Where this lookup's sign-ins come from: a fresh feed snapshot covering the whole window
-   * always serves; otherwise per user when the reports limiter can take 2 more requests and
+   * always serves; otherwise per user when the reports limiter can take its request and
    * still leave room for one feed refresh (counting per-user reads already on their way), else
    * the feed (a burst).
    */
@@ -232,10 +245,11 @@ export class GraphDirectory implements DirectoryPort {
     }
   }
 
-  private async lookupUncached(userId: string, options: { now?: Date; signal?: AbortSignal }): Promise<LookupResult> {
+  private async lookupUncached(userId: string, options: LookupOptions): Promise<LookupResult> {
     const now = options.now ?? this.clock();
     const started = Date.now();
-    const { ctx, dispose } = this.http.context(this.timeBudgetMs, options.signal);
+    const budgetMs = options.budgetMs !== undefined && options.budgetMs > 0 ? Math.min(options.budgetMs, 300_000) : this.timeBudgetMs;
+    const { ctx, dispose } = this.http.context(budgetMs, options.signal);
     let path = this.route(now);
     try {
       let evidence: EvidenceSnapshot;
@@ -258,7 +272,16 @@ export class GraphDirectory implements DirectoryPort {
         this.cache.set(userId, { expiresAt: this.clock().getTime() + this.cacheTtlMs, evidence });
       }
       this.logger?.info(
-        { source: GRAPH_SOURCE, path, signIns: evidence.signIns.length, devices: evidence.devices.length, policies: evidence.conditionalAccessPolicies.length, gaps: evidence.gaps.length, roundTrips: ctx.roundTrips, ms: Date.now() - started },
+        {
+          source: GRAPH_SOURCE,
+          path,
+          signIns: evidence.signIns.length,
+          devices: evidence.devices.length,
+          policies: evidence.conditionalAccessPolicies.length,
+          gaps: evidence.gaps.length,
+          roundTrips: ctx.roundTrips,
+          ms: Date.now() - started,
+        },
         'directory lookup done',
       );
       return { ok: true, evidence };
@@ -268,8 +291,15 @@ export class GraphDirectory implements DirectoryPort {
           ? error.failure
           : ctx.signal.aborted
             ? this.http.timeoutFailure(ctx)
-            : { kind: 'unavailable' as const, message: 'the directory could not be reached.', adminDetail: `Unexpected error reading Microsoft Graph: ${(error as Error)?.message ?? String(error)}` };
-      this.logger?.warn({ source: GRAPH_SOURCE, path, kind: failure.kind, detail: failure.adminDetail, roundTrips: ctx.roundTrips, ms: Date.now() - started }, 'directory lookup failed');
+            : {
+                kind: 'unavailable' as const,
+                message: 'the directory could not be reached.',
+                adminDetail: `Unexpected error reading Microsoft Graph: ${(error as Error)?.message ?? String(error)}`,
+              };
+      this.logger?.warn(
+        { source: GRAPH_SOURCE, path, kind: failure.kind, detail: failure.adminDetail, roundTrips: ctx.roundTrips, ms: Date.now() - started },
+        'directory lookup failed',
+      );
       return { ok: false, failure };
     } finally {
       dispose();

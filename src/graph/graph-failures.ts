@@ -2,8 +2,9 @@
  * How a Graph problem is named: plain words for the employee and an admin detail that says
  * which permission, licence or cloud setting to fix. Nothing token-shaped gets through.
  */
-import type { LookupFailure } from '../domain/directory';
-import { NETWORK_ERROR_STATUS, type GraphResponse } from './graph-request';
+import type { EvidenceGap, EvidenceGapPart, LookupFailure } from '../domain/directory';
+import { GRAPH_PERMISSIONS, permissionList, permissionPhrase, type GraphRead } from './graph-permissions';
+import { NETWORK_ERROR_STATUS, NOT_GRAPH_CODE, type GraphResponse } from './graph-request';
 
 /** A lookup stopped for a reason the employee and the admin should hear about. */
 export class GraphLookupError extends Error {
@@ -68,7 +69,34 @@ export function scopeMismatch(baseUrl: string, scope: string): LookupFailure | u
 }
 
 /** What a lookup was reading when Graph said no. */
-export type DirectoryArea = 'user' | 'devices' | 'signIns';
+export type DirectoryArea = 'user' | 'licences' | 'devices' | 'signIns' | 'policies' | 'domains';
+
+const AREA_READ: Record<DirectoryArea, GraphRead> = {
+  user: 'user',
+  licences: 'licences',
+  devices: 'devices',
+  signIns: 'signIns',
+  policies: 'policyDetails',
+  domains: 'domains',
+};
+
+const AREA_WHAT: Record<DirectoryArea, string> = {
+  user: 'the user',
+  licences: "the user's licences",
+  devices: "the user's devices",
+  signIns: '/auditLogs/signIns',
+  policies: 'Conditional Access policy details',
+  domains: 'the domains',
+};
+
+/** The permission an area needs, as an admin reads it ("Grant … (application permission, with admin consent)"). */
+function permissionFor(area: DirectoryArea): string {
+  const need = GRAPH_PERMISSIONS[AREA_READ[area]];
+  const phrase = permissionPhrase(need);
+  return area === 'signIns'
+    ? `${phrase} (application permissions, with admin consent; Microsoft documents both for sign-in logs)`
+    : `${phrase} (application permission, with admin consent)`;
+}
 
 /** Where the directory's requests go, for the admin detail. */
 export interface DirectorySetup {
@@ -80,9 +108,16 @@ export interface DirectorySetup {
 /** Maps a failed Graph response to plain words and an admin detail naming the permission. */
 export function directoryFailure(area: DirectoryArea, response: GraphResponse, setup: DirectorySetup): LookupFailure {
   const { code, message } = graphError(response.body);
-  const what = area === 'signIns' ? '/auditLogs/signIns' : area === 'devices' ? "the user's devices" : 'the user and licences';
+  const what = AREA_WHAT[area];
   const graphSaid = `Graph ${response.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`;
   const status = response.status;
+  if (code === NOT_GRAPH_CODE) {
+    return {
+      kind: 'unavailable',
+      message: "the directory's answer couldn't be trusted (something on the network answered in its place), so I'm not using it.",
+      adminDetail: `Reading ${what}, the answer was not Microsoft Graph's (${message}). A proxy, firewall or captive portal may be answering for ${setup.baseUrl}: let the bot reach it directly, without TLS inspection or an HTML block page.`,
+    };
+  }
   if (status === 403 || (status === 400 && /premium|B2C/i.test(`${code} ${message}`))) {
     if (area === 'signIns' && /NonPremium|premium|B2C/i.test(`${code} ${message}`)) {
       return {
@@ -91,16 +126,10 @@ export function directoryFailure(area: DirectoryArea, response: GraphResponse, s
         adminDetail: `${graphSaid} on ${what}. Reading sign-in logs through Graph needs a Microsoft Entra ID P1 or P2 licence in the tenant.`,
       };
     }
-    const permission =
-      area === 'signIns'
-        ? 'AuditLog.Read.All (application permission, with admin consent; Directory.Read.All is also needed to read sign-ins)'
-        : area === 'devices'
-          ? 'Directory.Read.All (application permission, with admin consent)'
-          : 'Directory.Read.All or User.Read.All (application permission, with admin consent)';
     return {
       kind: 'permission-missing',
       message: "the help desk bot hasn't been given permission to read that part of the directory yet.",
-      adminDetail: `${graphSaid} reading ${what}. Grant the bot's app registration ${permission}.`,
+      adminDetail: `${graphSaid} reading ${what}. Grant the bot's app registration ${permissionFor(area)}.`,
     };
   }
   if (status === 401) {
@@ -121,11 +150,69 @@ export function directoryFailure(area: DirectoryArea, response: GraphResponse, s
     };
   }
   if (status === NETWORK_ERROR_STATUS) {
-    return { kind: 'unavailable', message: 'the directory could not be reached.', adminDetail: `No response from ${setup.baseUrl} reading ${what} (${message || 'network error'}).` };
+    return {
+      kind: 'unavailable',
+      message: 'the directory could not be reached.',
+      adminDetail: `No response from ${setup.baseUrl} reading ${what} (${message || 'network error'}).`,
+    };
   }
   return {
     kind: 'unavailable',
     message: "the directory isn't answering right now.",
     adminDetail: `${graphSaid} reading ${what}${status >= 500 ? `; still failing after retrying within the ${setup.timeBudgetMs} ms budget` : ''}.`,
   };
+}
+
+/** The plain words of each part a lookup may miss. */
+const GAP_WHAT: Record<EvidenceGapPart, string> = {
+  licences: 'Your licences',
+  devices: 'Your registered devices',
+  'sign-in-devices': 'The devices your sign-ins came from',
+  'policy-results': 'Which Conditional Access policies applied to your sign-ins',
+  'policy-details': 'Conditional Access policy details',
+  'older-sign-ins': 'Older sign-ins',
+  'authentication-method': 'How your password is checked (password hash sync, pass-through or federation)',
+};
+
+const PART_READ: Record<EvidenceGapPart, GraphRead | undefined> = {
+  licences: 'licences',
+  devices: 'devices',
+  'sign-in-devices': 'devices',
+  'policy-results': 'policyResults',
+  'policy-details': 'policyDetails',
+  'older-sign-ins': undefined,
+  'authentication-method': 'domains',
+};
+
+/**
+ * A named evidence gap. `response` (when the gap comes from a refused or unusable answer) says
+ * whether a permission is missing (403: the gap names it) or Graph did not answer usefully.
+ */
+export function evidenceGap(part: EvidenceGapPart, options: { response?: GraphResponse; reason?: EvidenceGap['reason']; detail?: string; label?: string } = {}): EvidenceGap {
+  const status = options.response?.status;
+  const reason: EvidenceGap['reason'] = options.reason ?? (status === 403 || status === 401 ? 'permission' : 'unavailable');
+  const read = PART_READ[part];
+  const permissions = reason === 'permission' && read ? permissionList(GRAPH_PERMISSIONS[read]) : undefined;
+  const why =
+    reason === 'permission' && read
+      ? `needs ${permissionPhrase(GRAPH_PERMISSIONS[read])}`
+      : reason === 'limit'
+        ? (options.detail ?? 'cut short')
+        : options.response && graphError(options.response.body).code === NOT_GRAPH_CODE
+          ? 'the answer was not from Microsoft Graph'
+          : (options.detail ?? 'Graph did not answer');
+  return { part, what: `${options.label ?? GAP_WHAT[part]} (${why})`, reason, ...(permissions ? { permissions } : {}) };
+}
+
+/** The gaps of one lookup: plain words and the named list, kept in step by addGap. */
+export interface GapList {
+  gaps: string[];
+  gapDetails: EvidenceGap[];
+}
+
+/** Adds a gap once per part (the first reason wins); keeps the plain-words list in step. */
+export function addGap(gaps: GapList, gap: EvidenceGap): void {
+  if (gaps.gapDetails.some((g) => g.part === gap.part)) return;
+  gaps.gapDetails.push(gap);
+  gaps.gaps.push(gap.what);
 }

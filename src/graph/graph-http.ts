@@ -10,6 +10,7 @@ import { GraphLookupError, redact } from './graph-failures';
 import {
   NETWORK_ERROR_STATUS,
   createRequestContext,
+  notGraphResponse,
   pathOf,
   timeoutFailure,
   type BatchItem,
@@ -19,7 +20,7 @@ import {
 } from './graph-request';
 import { isRetryable, retryDelay, type RetryPolicy } from './graph-retry';
 import { GraphToken } from './graph-token';
-import { RateLimitWaitError, abortableSleep, type Lease, type SlidingWindowLimiter } from './rate-limiter';
+import { RateLimitWaitError, abortableSleep, type Lease, type ReportsLimiter } from './rate-limiter';
 
 // The names this module has always exported, wherever they live now.
 export { CLOUD_HINT, GraphLookupError, credentialFailure, graphError, redact } from './graph-failures';
@@ -33,7 +34,7 @@ export interface GraphHttpOptions {
   fetch: typeof fetch;
   clock: () => Date;
   logger?: GraphLogger;
-  reportsLimiter: SlidingWindowLimiter;
+  reportsLimiter: ReportsLimiter;
   /** Retries after the first attempt (each must also fit the budget). */
   maxRetries?: number;
   /** First backoff step when Graph gives no Retry-After. */
@@ -43,6 +44,29 @@ export interface GraphHttpOptions {
 
 /** Response headers kept (for Retry-After and support cases); every other header is dropped. */
 const KEPT_HEADERS = new Set(['retry-after', 'request-id', 'client-request-id']);
+
+/**
+ * One HTTP answer as a GraphResponse. Graph answers with a JSON object and a JSON content type;
+ * anything else (a proxy's HTML page, a captive portal, a cut-off body) is not evidence of
+ * anything and becomes a NotGraphJson 502, except throttling and outages, which keep their
+ * status so they are retried.
+ */
+export function readAnswer(status: number, contentType: string, text: string, headers: Record<string, string>): GraphResponse {
+  let parsed: unknown = undefined;
+  let parses = false;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+    parses = text.length > 0;
+  } catch {
+    parsed = undefined;
+  }
+  const json = /\bjson\b/i.test(contentType);
+  if (json && parses && parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return { status, headers, body: parsed };
+  if (isRetryable(status)) return { status, headers, body: undefined };
+  const type = contentType.split(';')[0]?.trim() || 'no content type';
+  const what = !text ? 'an empty body' : json ? 'a body that is not a JSON object' : `${type} (${Math.ceil(text.length / 1024)} KB)`;
+  return notGraphResponse(`HTTP ${status} with ${what} instead of Microsoft Graph JSON`, headers);
+}
 
 /** Sends the directory's Graph requests within one lookup's budget. */
 export class GraphHttp {
@@ -88,7 +112,12 @@ export class GraphHttp {
       }
       const retry = sortBatchAnswer(outer, pending, results);
       if (retry.length === 0) break;
-      const wait = retryDelay(this.retry, retry.map((r) => r.response), attempt, ctx.deadline);
+      const wait = retryDelay(
+        this.retry,
+        retry.map((r) => r.response),
+        attempt,
+        ctx.deadline,
+      );
       this.options.logger?.warn(
         { version, statuses: retry.map((r) => r.response.status), requests: retry.map((r) => r.item.id), waitMs: wait ?? null, attempt },
         wait === undefined ? 'Graph requests still failing; giving up within the time budget' : 'Graph requests throttled or unavailable; retrying',
@@ -141,17 +170,11 @@ export class GraphHttp {
           signal: ctx.signal,
         });
         const text = await res.text();
-        let parsed: unknown = undefined;
-        try {
-          parsed = text ? JSON.parse(text) : undefined;
-        } catch {
-          parsed = undefined;
-        }
         const headers: Record<string, string> = {};
         res.headers.forEach((value, name) => {
           if (KEPT_HEADERS.has(name)) headers[name] = value;
         });
-        response = { status: res.status, headers, body: parsed };
+        response = readAnswer(res.status, res.headers.get('content-type') ?? '', text, headers);
       } catch (error) {
         if (ctx.signal.aborted) throw new GraphLookupError(timeoutFailure(ctx));
         this.options.logger?.warn({ method, path: pathOf(url), err: redact((error as Error).message) }, 'Graph request failed without a response');
@@ -178,7 +201,7 @@ export class GraphHttp {
       }
       // More than the limiter allows at once (a limiter of fewer than 2 slots): chunks counted
       // from their grant, since a held chunk would block the next one forever.
-      for (let left = count; left > 0; ) {
+      for (let left = count; left > 0;) {
         const take = Math.min(left, limiter.maxRequests);
         await limiter.acquire(take, { maxWaitMs: Math.max(0, ctx.deadline - Date.now()), signal: ctx.signal });
         left -= take;

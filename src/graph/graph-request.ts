@@ -21,6 +21,22 @@ export interface GraphResponse {
 /** Status used for network errors (no HTTP response at all). */
 export const NETWORK_ERROR_STATUS = 0;
 
+/** Error code of an answer that was not the JSON Graph documents (a proxy's HTML page, a cut-off body). */
+export const NOT_GRAPH_CODE = 'NotGraphJson';
+
+/**
+ * An answer that did not come from Graph in Graph's shape, as a 502 with its own error code: it
+ * is "no evidence", never an empty success (a proxy answering 200 with an HTML page).
+ */
+export function notGraphResponse(detail: string, headers: Record<string, string> = {}): GraphResponse {
+  return { status: 502, headers, body: { error: { code: NOT_GRAPH_CODE, message: detail.slice(0, 200) } } };
+}
+
+/** True for an answer notGraphResponse made. */
+export function isNotGraph(response: GraphResponse): boolean {
+  return (response.body as { error?: { code?: unknown } } | undefined)?.error?.code === NOT_GRAPH_CODE;
+}
+
 /** A GET inside a JSON batch; `url` is relative to the version root (e.g. `/users/…`). */
 export interface BatchItem {
   id: string;
@@ -64,9 +80,7 @@ export function timeoutFailure(ctx: RequestContext): LookupFailure {
   return {
     kind: 'timeout',
     message: 'the directory took too long to answer.',
-    adminDetail: cancelled
-      ? 'Microsoft Graph lookup cancelled by the caller before it finished.'
-      : `Microsoft Graph lookup exceeded its ${ctx.budgetMs} ms time budget.`,
+    adminDetail: cancelled ? 'Microsoft Graph lookup cancelled by the caller before it finished.' : `Microsoft Graph lookup exceeded its ${ctx.budgetMs} ms time budget.`,
   };
 }
 

@@ -44,6 +44,25 @@ export interface Lease {
   settle(): void;
 }
 
+/**
+ * What the Graph client needs from the reports-API limiter: this process's SlidingWindowLimiter,
+ * or the deployment-wide SharedReportsLimiter (shared-reports-limiter.ts) that coordinates every
+ * instance through the store. `inUse` and `waitTimeMs` may be estimates (they steer routing);
+ * `acquireLease` and `acquire` are what keep the limit.
+ */
+export interface ReportsLimiter {
+  readonly maxRequests: number;
+  readonly windowMs: number;
+  /** Slots counting in the current window (an estimate for a shared limiter). */
+  inUse(): number;
+  /** How long until `count` slots are free (0: now; Infinity: when requests in flight come back). */
+  waitTimeMs(count?: number): number;
+  /** Waits (in arrival order) for `count` slots held until `settle()`. Rejects with RateLimitWaitError past `maxWaitMs`. */
+  acquireLease(count?: number, options?: { maxWaitMs?: number; signal?: AbortSignal }): Promise<Lease>;
+  /** Waits for `count` slots counted from their grant. */
+  acquire(count?: number, options?: { maxWaitMs?: number; signal?: AbortSignal }): Promise<void>;
+}
+
 /** Sleeps `ms`, rejecting with the signal's reason (an AbortError) when aborted. */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -52,10 +71,13 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
       clearTimeout(timer);
       reject(abortReason(signal!));
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -64,7 +86,8 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
 }
 
-export class SlidingWindowLimiter {
+/** The in-process limiter: at most `maxRequests` slots in any `windowMs`, callers served in arrival order. */
+export class SlidingWindowLimiter implements ReportsLimiter {
   readonly maxRequests: number;
   readonly windowMs: number;
   private readonly marginMs: number;

@@ -4,17 +4,17 @@
  * The shipped demo tenant (demo-tenant-data.ts) and the test fixtures are made with it.
  */
 import { z } from 'zod';
-import type {
-  AppliedConditionalAccessPolicy,
-  ConditionalAccessPolicy,
-  DirectoryDevice,
-  DirectoryUser,
-  LicenseDetail,
-  SignInEvent,
-} from '../domain/directory';
+import type { AppliedConditionalAccessPolicy, ConditionalAccessPolicy, DirectoryDevice, DirectoryUser, LicenseDetail, SignInEvent } from '../domain/directory';
 import { KNOWN_APPS, type KnownAppKey } from '../domain/apps';
 import entraFailures from './demo-tenant/entra-failures.json';
 import { HOUR_MS } from './graph-shapes';
+
+/** A Graph `domain` (subset): how users of the domain authenticate. */
+export interface DemoDomain {
+  id: string;
+  /** `Managed` (Entra checks the password: cloud, hash sync or pass-through) or `Federated`. */
+  authenticationType: string;
+}
 
 /** A tenant in Graph's shapes, as the demo directory and the fake Graph server serve it. */
 export interface DemoTenant {
@@ -22,8 +22,9 @@ export interface DemoTenant {
   signIns: SignInEvent[];
   devices: DirectoryDevice[];
   conditionalAccessPolicies: ConditionalAccessPolicy[];
+  /** The tenant's domains; when absent, every UPN domain is Managed. */
+  domains?: DemoDomain[];
 }
-
 
 const entraFailuresSchema = z.record(
   z.string().regex(/^\d+$/, 'must be an Entra error code (digits)'),
@@ -77,6 +78,11 @@ export interface UserSpec {
   licenseDetails: LicenseDetail[];
   /** Where this user's sign-ins come from unless a sign-in says otherwise. */
   spot: NetworkSpot;
+  /**
+   * How a synced user's password is checked, as their interactive sign-ins' authentication
+   * details (and, federated, the token issuer) show it. Unset: nothing in the sign-ins says.
+   */
+  authentication?: 'password-hash-sync' | 'pass-through' | 'federated';
 }
 
 export interface DeviceSpec {
@@ -86,6 +92,10 @@ export interface DeviceSpec {
   trustType: 'AzureAd' | 'ServerAd' | 'Workplace';
   lastSignInHoursAgo: number;
   operatingSystem?: string;
+  /** False: the device has no registered owner (usual for hybrid-joined PCs); the user's sign-ins still report it. */
+  registeredOwner?: boolean;
+  /** False: an admin disabled the device in Entra. */
+  accountEnabled?: boolean;
 }
 
 export interface SignInSpec {
@@ -112,6 +122,8 @@ export class TenantBuilder {
   private readonly signIns: SignInEvent[] = [];
   private readonly devices: DirectoryDevice[] = [];
   private readonly policies: ConditionalAccessPolicy[] = [];
+  private readonly domains: DemoDomain[] = [];
+  private readonly userAuth = new Map<string, UserSpec['authentication']>();
   private readonly userSpot = new Map<string, NetworkSpot>();
   private readonly userDevice = new Map<string, SignInDeviceDetail>();
   private readonly counters = new Map<string, number>();
@@ -148,7 +160,15 @@ export class TenantBuilder {
     };
     this.users.push(user);
     this.userSpot.set(spec.id, spec.spot);
+    this.userAuth.set(spec.id, spec.authentication);
     return user;
+  }
+
+  /** Lists a domain and how it authenticates (`Managed` or `Federated`); once any is listed, only listed domains exist. */
+  addDomain(id: string, authenticationType: 'Managed' | 'Federated'): DemoDomain {
+    const domain = { id, authenticationType };
+    this.domains.push(domain);
+    return domain;
   }
 
   /** Registers a device owned by `ownerId`; the owner's sign-ins report it unless told otherwise. */
@@ -162,7 +182,8 @@ export class TenantBuilder {
       isManaged: spec.isManaged,
       trustType: spec.trustType,
       approximateLastSignInDateTime: this.ago(spec.lastSignInHoursAgo),
-      registeredOwners: [ownerId],
+      ...(spec.accountEnabled === false ? { accountEnabled: false } : { accountEnabled: true }),
+      registeredOwners: spec.registeredOwner === false ? [] : [ownerId],
     };
     this.devices.push(device);
     this.userDevice.set(ownerId, {
@@ -211,9 +232,7 @@ export class TenantBuilder {
       trustType: '',
     };
     const overrides = new Map((spec.policies ?? []).map((p) => [p.id, p]));
-    const appliedConditionalAccessPolicies = this.policies.map(
-      (p) => overrides.get(p.id) ?? this.applied(p, 'notApplied'),
-    );
+    const appliedConditionalAccessPolicies = this.policies.map((p) => overrides.get(p.id) ?? this.applied(p, 'notApplied'));
     const conditionalAccessStatus =
       spec.conditionalAccessStatus ??
       (appliedConditionalAccessPolicies.some((p) => p.result === 'failure')
@@ -242,6 +261,7 @@ export class TenantBuilder {
       deviceDetail: { ...baseDevice, ...spec.device },
       location: { city: spot.city, state: spot.state, countryOrRegion: spot.countryOrRegion },
       appliedConditionalAccessPolicies,
+      ...authenticationShape(this.userAuth.get(userId), interactive, errorCode),
     };
     this.signIns.push(event);
     return event;
@@ -260,8 +280,23 @@ export class TenantBuilder {
       signIns,
       devices: [...this.devices],
       conditionalAccessPolicies: [...this.policies],
+      ...(this.domains.length > 0 ? { domains: [...this.domains] } : {}),
     };
   }
+}
+
+const METHOD_DETAIL = { 'password-hash-sync': 'Password Hash Sync', 'pass-through': 'Pass-through Authentication' } as const;
+
+/** What a sign-in shows about how the password was checked (beta's authenticationDetails and tokenIssuerType). */
+function authenticationShape(method: UserSpec['authentication'], interactive: boolean, errorCode: number): Partial<SignInEvent> {
+  if (!method) return {};
+  if (method === 'federated') return { tokenIssuerType: 'ADFederationServices' };
+  if (!interactive)
+    return { tokenIssuerType: 'AzureAD', authenticationDetails: [{ authenticationMethod: 'Previously satisfied', authenticationMethodDetail: null, succeeded: errorCode === 0 }] };
+  return {
+    tokenIssuerType: 'AzureAD',
+    authenticationDetails: [{ authenticationMethod: 'Password', authenticationMethodDetail: METHOD_DETAIL[method], succeeded: errorCode === 0 }],
+  };
 }
 
 /** Microsoft 365 E3: OneDrive (SharePoint), Exchange, Teams and the Office apps. */

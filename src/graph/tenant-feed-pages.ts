@@ -1,6 +1,6 @@
 /**
  * How the tenant sign-in feed reads `/beta/auditLogs/signIns`: the query (OneDrive and Office
- * app ids, one event type per stream, newest first), one page per stream at a time (batched
+ * app ids, interactive and non-interactive sign-ins in one filter, newest first), one page per stream at a time (batched
  * when the next links allow), and following page chains while limiter slots are free.
  */
 import { OFFICE_APP_IDS, ONEDRIVE_APP_IDS } from '../domain/apps';
@@ -8,8 +8,8 @@ import type { AppliedConditionalAccessPolicy, SignInEvent } from '../domain/dire
 import { GraphLookupError } from './graph-failures';
 import type { GraphHttp } from './graph-http';
 import type { BatchItem, GraphResponse, RequestContext } from './graph-request';
-import { EVENT_TYPE, nextLinkOf, normaliseSignIn, odataString, relativeBetaUrl, valueOf, type SignInStream } from './graph-shapes';
-import type { SlidingWindowLimiter } from './rate-limiter';
+import { EVENT_TYPE_FILTER, collectionOf, nextLinkOf, normaliseSignIn, odataString, relativeBetaUrl, type SignInStream } from './graph-shapes';
+import type { ReportsLimiter } from './rate-limiter';
 
 /** The apps the feed reads unless told otherwise. */
 export const DEFAULT_FEED_APP_IDS: readonly string[] = [...ONEDRIVE_APP_IDS, ...OFFICE_APP_IDS];
@@ -26,7 +26,7 @@ export interface Chain {
 /** What the feed's page reading needs. */
 export interface FeedPagesOptions {
   http: GraphHttp;
-  limiter: SlidingWindowLimiter;
+  limiter: ReportsLimiter;
   baseUrl: string;
   /** $top of each page. */
   pageSize: number;
@@ -53,7 +53,8 @@ export class FeedPages {
 
   /** The first page of `stream` since `from` (batch-relative). */
   firstPageUrl(stream: SignInStream, from: number): string {
-    const filter = `createdDateTime ge ${new Date(from).toISOString()} and ${this.appFilter} and signInEventTypes/any(t: t eq '${EVENT_TYPE[stream]}')`;
+    void stream; // one stream: interactive and non-interactive sign-ins in one filter
+    const filter = `createdDateTime ge ${new Date(from).toISOString()} and ${this.appFilter} and ${EVENT_TYPE_FILTER}`;
     return `/auditLogs/signIns?$filter=${encodeURIComponent(filter)}&$top=${this.options.pageSize}`;
   }
 
@@ -87,7 +88,10 @@ export class FeedPages {
       if (want.length === 0 || !this.slotsWithin(ctx, want.length, maxWaitMs)) return;
       let results: Map<SignInStream, GraphResponse>;
       try {
-        results = await this.read(ctx, want.map((s) => ({ stream: s, url: chains.get(s)!.next! })));
+        results = await this.read(
+          ctx,
+          want.map((s) => ({ stream: s, url: chains.get(s)!.next! })),
+        );
       } catch (error) {
         if (error instanceof GraphLookupError) return; // no slot in time, or the budget ran out: keep what we have
         throw error;
@@ -95,7 +99,7 @@ export class FeedPages {
       for (const s of want) {
         const res = results.get(s);
         pagesRead[s] += 1;
-        if (res?.status === 200) chains.set(s, absorb(events, s, res.body, chains.get(s)!, stats));
+        if (res?.status === 200 && collectionOf(res.body)) chains.set(s, absorb(events, s, res.body, chains.get(s)!, stats));
         else chains.set(s, { ...chains.get(s)!, next: undefined, broken: true });
       }
     }
@@ -113,13 +117,14 @@ export class FeedPages {
 /** Adds a page's events; returns the chain moved on by one page. */
 export function absorb(events: Map<string, SignInEvent>, stream: SignInStream, body: unknown, chain: Chain, stats: { added: number }): Chain {
   let oldest = chain.oldest;
-  for (const raw of valueOf<SignInEvent>(body)) {
+  for (const raw of collectionOf<SignInEvent>(body) ?? []) {
     if (!raw?.id || !raw.createdDateTime) continue;
     const t = Date.parse(raw.createdDateTime);
     if (!Number.isFinite(t)) continue;
     if (oldest === undefined || t < oldest) oldest = t;
     if (!events.has(raw.id)) stats.added += 1;
-    events.set(raw.id, trim(normaliseSignIn(raw, stream)));
+    void stream;
+    events.set(raw.id, trim(normaliseSignIn(raw)));
   }
   return { next: nextLinkOf(body), oldest, pages: chain.pages + 1, broken: false };
 }
@@ -138,6 +143,8 @@ const KEPT_FIELDS = [
   'status',
   'deviceDetail',
   'location',
+  'authenticationDetails',
+  'tokenIssuerType',
 ] as const;
 
 /** The fields the diagnosis and the cards use; no IP address, and only policies that applied. */

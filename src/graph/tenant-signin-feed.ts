@@ -2,13 +2,14 @@
  * A shared, tenant-wide read of recent OneDrive and Office sign-ins.
  *
  * Microsoft Graph's reports API (/auditLogs/signIns) allows about 5 requests per 10 s per
- * tenant, and a per-user lookup costs 2 of them (interactive and non-interactive streams).
+ * tenant, and a per-user lookup costs at least 1 of them (one page of the user's sign-ins).
  * When many employees ask at once (a Monday-morning incident), GraphDirectory stops asking
  * per user and serves everyone from this feed instead:
  *
- *  - One read of `/beta/auditLogs/signIns` per stream, filtered by `appId` (the OneDrive sync
- *    client and the Office apps of src/domain/apps.ts) and `createdDateTime ge <window start>`,
- *    newest first, 1000 per page. Both streams go in one JSON batch (2 reports requests).
+ *  - One read of `/beta/auditLogs/signIns`, filtered by `appId` (the OneDrive sync client and
+ *    the Office apps of src/domain/apps.ts), `createdDateTime ge <window start>` and both event
+ *    types (interactive and non-interactive) in one clause, newest first, 1000 per page: one
+ *    reports request per page.
  *  - Lookups that arrive while the snapshot is younger than `maxAgeMs` are served from it at
  *    once; the others wait for the next refresh, which they all share. Refreshes never start
  *    less than `minRefreshIntervalMs` apart.
@@ -30,9 +31,9 @@
 import type { LookupFailure, SignInEvent } from '../domain/directory';
 import { GraphLookupError, graphError } from './graph-failures';
 import type { GraphHttp } from './graph-http';
-import { raceAbort, type GraphLogger, type GraphResponse, type RequestContext } from './graph-request';
-import { HOUR_MS, STREAMS, type SignInStream } from './graph-shapes';
-import { abortableSleep, type SlidingWindowLimiter } from './rate-limiter';
+import { notGraphResponse, raceAbort, type GraphLogger, type GraphResponse, type RequestContext } from './graph-request';
+import { EVENT_TYPE_FILTER, HOUR_MS, STREAMS, collectionOf, type SignInStream } from './graph-shapes';
+import { abortableSleep, type ReportsLimiter } from './rate-limiter';
 import { DEFAULT_FEED_APP_IDS, FeedPages, absorb, appFilter, type Chain } from './tenant-feed-pages';
 import { applyBackfill, backfillChains, boundWindow, eventsFor, indexByUser, streamsAfterTop, type FeedSnapshot, type FeedState } from './tenant-feed-window';
 
@@ -73,7 +74,7 @@ export interface TenantFeedOptions {
 
 export interface FeedDeps {
   http: GraphHttp;
-  limiter: SlidingWindowLimiter;
+  limiter: ReportsLimiter;
   baseUrl: string;
   clock: () => Date;
   logger?: GraphLogger;
@@ -202,7 +203,7 @@ export class TenantSignInFeed {
 
   /** The filter the feed sends (for the permission check script). */
   static filterFor(appIds: readonly string[] = DEFAULT_FEED_APP_IDS): string {
-    return `${appFilter(appIds)} and signInEventTypes/any(t: t eq 'nonInteractiveUser')`;
+    return `${appFilter(appIds)} and ${EVENT_TYPE_FILTER}`;
   }
 
   // -------------------------------------------------------------------------
@@ -221,7 +222,10 @@ export class TenantSignInFeed {
       const transient = error instanceof GraphLookupError && ['throttled', 'unavailable', 'timeout'].includes(error.failure.kind);
       if (transient && previous && Date.now() - previous.startedMono <= this.staleFallbackMs) {
         this.stats.servedStale += 1;
-        this.deps.logger?.warn({ source: SOURCE, kind: (error as GraphLookupError).failure.kind, ageMs: Date.now() - previous.startedMono }, 'tenant sign-in feed refresh failed; serving the previous snapshot');
+        this.deps.logger?.warn(
+          { source: SOURCE, kind: (error as GraphLookupError).failure.kind, ageMs: Date.now() - previous.startedMono },
+          'tenant sign-in feed refresh failed; serving the previous snapshot',
+        );
         return previous;
       }
       if (error instanceof GraphLookupError) {
@@ -243,10 +247,13 @@ export class TenantSignInFeed {
     const stats = { added: 0 };
     try {
       const events = rebuild ? new Map<string, SignInEvent>() : new Map(prev!.events);
-      const pagesRead: Record<SignInStream, number> = { interactive: 0, nonInteractive: 0 };
+      const pagesRead: Record<SignInStream, number> = { signIns: 0 };
 
       // 1. The top: the newest page of both streams, in one batch. Everyone waiting needs it.
-      const first = await this.pages.read(ctx, STREAMS.map((s) => ({ stream: s, url: this.pages.firstPageUrl(s, topFrom) })));
+      const first = await this.pages.read(
+        ctx,
+        STREAMS.map((s) => ({ stream: s, url: this.pages.firstPageUrl(s, topFrom) })),
+      );
       const top = new Map<SignInStream, Chain>();
       for (const s of STREAMS) {
         const res = first.get(s) ?? { status: 502, headers: {}, body: undefined };
@@ -259,7 +266,8 @@ export class TenantSignInFeed {
           );
           throw new FeedNotUsableError(`Graph refused the tenant sign-in feed query (400 ${code})`);
         }
-        if (res.status !== 200) throw new GraphLookupError(this.deps.failureFor(res));
+        if (res.status !== 200 || !collectionOf(res.body))
+          throw new GraphLookupError(this.deps.failureFor(res.status === 200 ? notGraphResponse('a sign-in page without a value list') : res));
         pagesRead[s] = 1;
         top.set(s, absorb(events, s, res.body, { pages: 0, broken: false }, stats));
       }
@@ -298,7 +306,7 @@ export class TenantSignInFeed {
         {
           source: SOURCE,
           rebuild,
-          pages: pagesRead.interactive + pagesRead.nonInteractive,
+          pages: pagesRead.signIns,
           newEvents: stats.added,
           events: events.size,
           users: byUser.size,

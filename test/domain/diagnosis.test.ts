@@ -29,6 +29,12 @@ const CONTRACT_CODES: ReadonlyArray<[number, CauseId]> = [
   [50057, 'account-disabled'],
   [50055, 'password-expired'],
   [50144, 'password-expired'],
+  // Added from Microsoft's table (docs/reference/aadsts-codes.md): device identity problems, and the
+  // pass-through authentication agent's errors, which only IT can fix.
+  [50155, 'device-trust-broken'],
+  [135011, 'device-trust-broken'],
+  [700003, 'device-trust-broken'],
+  ...([80001, 80002, 80004, 80005, 80007, 80010, 80012, 80013, 80014] as const).map((code): [number, CauseId] => [code, 'unknown']),
 ];
 
 /** The two device situations every code is checked under. */

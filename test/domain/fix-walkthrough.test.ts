@@ -114,7 +114,11 @@ describe('fix walkthrough', () => {
     for (const playbook of allPlaybooks()) {
       for (const platform of ['windows', 'mac'] as const) {
         const { shown } = walk(playbook, true, platform);
-        assert.deepEqual(shown, employeeSteps(playbook, platform).map((s) => s.id), `${playbook.causeId} on ${platform}`);
+        assert.deepEqual(
+          shown,
+          employeeSteps(playbook, platform).map((s) => s.id),
+          `${playbook.causeId} on ${platform}`,
+        );
         for (const id of shown) assert.ok(!itSteps(playbook, platform).some((s) => s.id === id), `${playbook.causeId}: showed IT step ${id}`);
       }
     }

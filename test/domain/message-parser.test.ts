@@ -152,7 +152,9 @@ describe('message parser', () => {
     });
 
     it('when a long message volunteers many facts, then each is read and each answer is a valid contract answer id', () => {
-      const facts = extractFacts("Hi, OneDrive shows 0x8004DE40 and keeps asking me to sign in. I reset my password yesterday, I'm at home on my own laptop and colleagues have it too");
+      const facts = extractFacts(
+        "Hi, OneDrive shows 0x8004DE40 and keeps asking me to sign in. I reset my password yesterday, I'm at home on my own laptop and colleagues have it too",
+      );
       assert.deepEqual(facts.answers, {
         'error-code': '0x8004de40',
         'error-message': 'credentials',
@@ -168,7 +170,17 @@ describe('message parser', () => {
     });
 
     it('when the message says nothing useful, then no answer is invented', () => {
-      assert.deepEqual(extractFacts('OneDrive is broken'), { answers: {}, proxy: false, mac: false, mfa: false, aadstsCodes: [], hedged: [], contradicted: [], causeHints: [], codeFromWording: false });
+      assert.deepEqual(extractFacts('OneDrive is broken'), {
+        answers: {},
+        proxy: false,
+        mac: false,
+        mfa: false,
+        aadstsCodes: [],
+        hedged: [],
+        contradicted: [],
+        causeHints: [],
+        codeFromWording: false,
+      });
     });
   });
 

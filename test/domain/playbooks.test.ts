@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { CAUSE_IDS, type CauseId } from '../../src/domain/causes';
 import type { FixStep } from '../../src/domain/playbook';
-import { PLAYBOOKS, findStep, getPlaybook } from '../../src/domain/playbooks';
+import { allPlaybooks, findStep, getPlaybook } from '../../src/domain/playbooks';
 
 const KEBAB_CASE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const AUDIENCES = ['self-service', 'needs-admin'];
@@ -15,7 +15,7 @@ function sentences(text: string): string[] {
 }
 
 function allSteps(): Array<{ causeId: CauseId; step: FixStep }> {
-  return CAUSE_IDS.flatMap((causeId) => PLAYBOOKS[causeId].steps.map((step) => ({ causeId, step })));
+  return CAUSE_IDS.flatMap((causeId) => getPlaybook(causeId).steps.map((step) => ({ causeId, step })));
 }
 
 function stepText(step: FixStep): string {
@@ -25,20 +25,20 @@ function stepText(step: FixStep): string {
 describe('playbooks', () => {
   it('when every cause id is looked up, then each has a playbook whose causeId matches', () => {
     for (const causeId of CAUSE_IDS) {
-      const playbook = PLAYBOOKS[causeId];
+      const playbook = getPlaybook(causeId);
       assert.ok(playbook, `no playbook for ${causeId}`);
       assert.equal(playbook.causeId, causeId);
-      assert.equal(getPlaybook(causeId), playbook);
+      assert.deepEqual(getPlaybook(causeId), playbook);
     }
   });
 
   it('when the knowledge base is listed, then it holds no playbook for an id outside the contract', () => {
-    assert.deepEqual(Object.keys(PLAYBOOKS).sort(), [...CAUSE_IDS].sort());
+    assert.deepEqual(allPlaybooks().map((p) => p.causeId).sort(), [...CAUSE_IDS].sort());
   });
 
   it('when a playbook explains its cause, then the explanation is one plain sentence ending with a full stop', () => {
     for (const causeId of CAUSE_IDS) {
-      const parts = sentences(PLAYBOOKS[causeId].explanation);
+      const parts = sentences(getPlaybook(causeId).explanation);
       assert.equal(parts.length, 1, `${causeId}: ${JSON.stringify(parts)}`);
       assert.ok(parts[0]!.length <= 220, `${causeId}: ${parts[0]!.length} characters`);
       for (const part of parts) assert.ok(part.endsWith('.'), `${causeId}: "${part}" does not end with '.'`);
@@ -47,7 +47,7 @@ describe('playbooks', () => {
 
   it('when a playbook is shown, then it has a title, 2 to 4 evidence items each way, 1 to 6 steps an employee on each platform can see, a verify and an escalation note', () => {
     for (const causeId of CAUSE_IDS) {
-      const playbook = PLAYBOOKS[causeId];
+      const playbook = getPlaybook(causeId);
       assert.ok(playbook.title.trim().length > 0, `${causeId}: empty title`);
       assert.ok(playbook.evidenceFor.length >= 2 && playbook.evidenceFor.length <= 4, `${causeId}: evidenceFor`);
       assert.ok(playbook.evidenceAgainst.length >= 2 && playbook.evidenceAgainst.length <= 4, `${causeId}: evidenceAgainst`);
@@ -63,7 +63,7 @@ describe('playbooks', () => {
   it('when a playbook lists its steps, then every step has a unique kebab-case id, instructions and a valid audience', () => {
     for (const causeId of CAUSE_IDS) {
       const ids = new Set<string>();
-      for (const step of PLAYBOOKS[causeId].steps) {
+      for (const step of getPlaybook(causeId).steps) {
         assert.match(step.id, KEBAB_CASE, `${causeId}: step id "${step.id}" is not kebab-case`);
         assert.ok(!ids.has(step.id), `${causeId}: duplicate step id "${step.id}"`);
         ids.add(step.id);
@@ -136,7 +136,8 @@ describe('playbooks', () => {
       const text = step.instructions.join(' ');
       // Only entries Credential Manager really holds for OneDrive and Office.
       for (const name of ['MicrosoftOffice16_Data', 'OneDrive Cached Credential']) assert.ok(text.includes(name), `${causeId}/${step.id}: does not name ${name}`);
-      for (const name of ['Microsoft.AAD.BrokerPlugin', 'ADAL']) assert.ok(!text.includes(name) && !warning.includes(name), `${causeId}/${step.id}: names ${name}, which is no Credential Manager entry`);
+      for (const name of ['Microsoft.AAD.BrokerPlugin', 'ADAL'])
+        assert.ok(!text.includes(name) && !warning.includes(name), `${causeId}/${step.id}: names ${name}, which is no Credential Manager entry`);
       assert.match(warning, /Outlook.*Teams|Teams.*Outlook/, `${causeId}/${step.id}: warning does not say Outlook and Teams will ask to sign in`);
       assert.match(warning, /VPN/, `${causeId}/${step.id}: warning does not spare VPN entries`);
       assert.match(warning, /network share/i, `${causeId}/${step.id}: warning does not spare network-share entries`);
@@ -145,7 +146,7 @@ describe('playbooks', () => {
 
   it('when the cause is on the network path or is stale credentials, then the playbook warns against third-party repair tools', () => {
     for (const causeId of ['network-blocked', 'tls-or-network-stack', 'stale-credentials'] as const) {
-      const warned = PLAYBOOKS[causeId].warnings.some((warning) => /third-party/i.test(warning) && /repair tool/i.test(warning));
+      const warned = getPlaybook(causeId).warnings.some((warning) => /third-party/i.test(warning) && /repair tool/i.test(warning));
       assert.ok(warned, `${causeId}: no warning against third-party repair tools`);
     }
   });
@@ -159,14 +160,14 @@ describe('playbooks', () => {
   it('when the cause needs IT, then the playbook has at least one needs-admin step', () => {
     for (const causeId of ['conditional-access-block', 'license-missing', 'account-disabled'] as const) {
       assert.ok(
-        PLAYBOOKS[causeId].steps.some((step) => step.audience === 'needs-admin'),
+        getPlaybook(causeId).steps.some((step) => step.audience === 'needs-admin'),
         `${causeId}: no needs-admin step`,
       );
     }
   });
 
   it('when IT reviews a Conditional Access block, then the steps cover non-interactive sign-in logs, What If, report-only and the time changes take', () => {
-    const adminText = PLAYBOOKS['conditional-access-block'].steps
+    const adminText = getPlaybook('conditional-access-block').steps
       .filter((step) => step.audience === 'needs-admin')
       .map(stepText)
       .join('\n');
@@ -187,7 +188,7 @@ describe('playbooks', () => {
 
   it('when a step id is known, then findStep returns the step and its position', () => {
     for (const causeId of CAUSE_IDS) {
-      PLAYBOOKS[causeId].steps.forEach((step, index) => {
+      getPlaybook(causeId).steps.forEach((step, index) => {
         const found = findStep(causeId, step.id);
         assert.ok(found, `${causeId}/${step.id}: not found`);
         assert.equal(found.step, step);

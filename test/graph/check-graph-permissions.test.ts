@@ -38,15 +38,28 @@ describe('npm run check:graph (scripts/check-graph-permissions.ts) against the f
     const { result, output, token } = await check(ALL_ROLES);
     assert.equal(result.exitCode, 0, output);
     assert.deepEqual([...result.roles].sort(), [...ALL_ROLES].sort());
-    for (const name of [/^AuditLog\.Read\.All$/, /^Directory\.Read\.All$/, /^Policy\.Read\.All$/, /read users/, /read sign-in logs/, /Conditional Access/, /burst feed/]) {
+    for (const name of [
+      /^AuditLog\.Read\.All$/,
+      /^Directory\.Read\.All$/,
+      /^Policy\.Read\.All$/,
+      /^Conditional Access results in sign-ins$/,
+      /^Conditional Access results in a sign-in$/,
+      /^Domain\.Read\.All or Directory\.Read\.All$/,
+      /read users/,
+      /read sign-in logs/,
+      /read devices/,
+      /read domains/,
+      /read Conditional Access policies/,
+      /burst feed/,
+    ]) {
       assert.equal(line(result, name).status, 'PASS', `${name}: ${output}`);
     }
-    assert.match(output, /^PASS  read sign-in logs \(GET \/v1\.0\/auditLogs\/signIns\?\$top=1\)/m);
+    assert.match(output, /^PASS {2}read sign-in logs \(GET \/v1\.0\/auditLogs\/signIns\?\$top=1\)/m);
     assert.match(output, /RESULT: PASS/);
     assert.ok(!output.includes(token), 'the token is never printed');
     assert.deepEqual(
       server.httpRequests.map((r) => r.url.split('?')[0]),
-      ['/v1.0/users', '/v1.0/auditLogs/signIns', '/v1.0/identity/conditionalAccess/policies', '/beta/auditLogs/signIns'],
+      ['/v1.0/users', '/v1.0/auditLogs/signIns', '/v1.0/devices', '/v1.0/domains', '/v1.0/identity/conditionalAccess/policies', '/beta/auditLogs/signIns'],
       'one small call per permission, then the burst query',
     );
   });
@@ -64,7 +77,7 @@ describe('npm run check:graph (scripts/check-graph-permissions.ts) against the f
     assert.equal(line(result, /read users/).status, 'PASS', output);
     assert.equal(line(result, /^Policy\.Read\.All$/).status, 'WARN', 'Policy.Read.All is optional');
     assert.ok(!result.lines.some((l) => /burst feed/.test(l.name)), 'no burst query without sign-in access');
-    assert.match(output, /^FAIL  read sign-in logs/m);
+    assert.match(output, /^FAIL {2}read sign-in logs/m);
     assert.match(output, /RESULT: FAIL\. 2 required checks failed: AuditLog\.Read\.All, read sign-in logs/);
   });
 
@@ -81,6 +94,34 @@ describe('npm run check:graph (scripts/check-graph-permissions.ts) against the f
     assert.equal(result.exitCode, 0, output);
     assert.equal(line(result, /^Policy\.Read\.All$/).status, 'WARN', output);
     assert.equal(line(result, /Conditional Access/).status, 'WARN', output);
+  });
+
+  it('when only Policy.Read.ConditionalAccess is granted, then the Conditional Access results pass (Microsoft documents it as enough), and only the policy details warn', async () => {
+    const { result, output } = await check(['AuditLog.Read.All', 'Directory.Read.All', 'Policy.Read.ConditionalAccess']);
+    assert.equal(result.exitCode, 0, output);
+    assert.equal(line(result, /^Conditional Access results in sign-ins$/).status, 'PASS', output);
+    assert.match(line(result, /^Conditional Access results in sign-ins$/).detail, /Policy\.Read\.ConditionalAccess/);
+    assert.equal(line(result, /^Policy\.Read\.All$/).status, 'WARN', output);
+    assert.match(line(result, /^Policy\.Read\.All$/).detail, /cards still name the policy from the sign-in log/);
+  });
+
+  it('when no policy permission is granted, then it warns that sign-ins come without Conditional Access results and cards cannot name the blocking policy, naming every permission that fixes it', async () => {
+    server.policyPermission = false;
+    const { result, output } = await check(['AuditLog.Read.All', 'Directory.Read.All']);
+    assert.equal(result.exitCode, 0, `optional: ${output}`);
+    const results = line(result, /^Conditional Access results in sign-ins$/);
+    assert.equal(results.status, 'WARN', output);
+    assert.match(results.detail, /Policy\.Read\.All, Policy\.Read\.ConditionalAccess or Policy\.ReadWrite\.ConditionalAccess/);
+    assert.match(results.detail, /cards cannot name the policy that blocked OneDrive/);
+    assert.equal(line(result, /^Conditional Access results in a sign-in$/).status, 'WARN', 'seen in the sign-in Graph returned');
+    assert.doesNotMatch(output, /name a blocking policy only as the sign-in log does/, 'no promise the missing permission cannot keep');
+  });
+
+  it('when a company proxy answers Graph calls with an HTML page, then the calls FAIL saying the answer was not from Microsoft Graph', async () => {
+    server.htmlProxy = { pattern: /^\/(v1\.0|beta)\// };
+    const { result, output } = await check(ALL_ROLES);
+    assert.equal(result.exitCode, 1, output);
+    assert.match(line(result, /read sign-in logs/).detail, /not Microsoft Graph's \(HTTP 200 with text\/html.*proxy/);
   });
 
   it('when User.Read.All and Device.Read.All stand in for Directory.Read.All, then the directory line passes', async () => {

@@ -35,9 +35,8 @@ function feedFilters(server: FakeGraphServer): string[] {
 
 describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
   let server: FakeGraphServer;
-  let tenant: DemoTenant;
   let clockMs: number;
-  useFakeGraph(() => buildScenarioTenant(NOW), TOKEN, (s, t) => ((server = s), (tenant = t)), { freshTenantEachTest: true });
+  useFakeGraph(() => buildScenarioTenant(NOW), TOKEN, (s) => (server = s), { freshTenantEachTest: true });
   beforeEach(() => {
     clockMs = NOW.getTime();
   });
@@ -76,18 +75,18 @@ describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
       .sort();
   }
 
-  it('when the feed is read, then one beta batch asks both streams for the OneDrive and Office app ids since the window start, 1000 per page', async () => {
+  it('when the feed is read, then one beta request asks for interactive and non-interactive sign-ins of the OneDrive and Office app ids since the window start, 1000 per page', async () => {
     const { snapshot } = feedOver();
     await snapshot();
     assert.deepEqual(server.httpRequests.map((r) => r.url), ['/beta/$batch'], 'one round trip');
     const filters = feedFilters(server);
-    assert.equal(filters.length, 2, 'interactive and non-interactive');
+    assert.equal(filters.length, 1, 'one reports request: both event types in one filter');
     for (const f of filters) {
       assert.ok(f.includes(`createdDateTime ge ${new Date(NOW.getTime() - 48 * HOUR).toISOString()}`), f);
       for (const id of APP_IDS) assert.ok(f.includes(`appId eq '${id}'`), `${id} in ${f}`);
       assert.ok(!f.includes('userId'), 'tenant-wide');
     }
-    assert.ok(filters.some((f) => f.includes("t eq 'interactiveUser'")) && filters.some((f) => f.includes("t eq 'nonInteractiveUser'")), 'both event types');
+    assert.ok(filters[0]!.includes("signInEventTypes/any(t: t eq 'interactiveUser' or t eq 'nonInteractiveUser')"), 'both event types');
     assert.ok(server.routed.filter((r) => r.url.includes('auditLogs')).every((r) => r.url.includes('$top=1000')), '$top=1000');
   });
 
@@ -110,7 +109,7 @@ describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
     const { feed, snapshot } = feedOver({ maxAgeMs: 10_000 });
     const snaps = await Promise.all(Array.from({ length: 20 }, () => snapshot()));
     assert.ok(snaps.every((s) => s === snaps[0]), 'the same snapshot');
-    assert.equal(server.count(/auditLogs\/signIns/), 2, 'two reports requests in all');
+    assert.equal(server.count(/auditLogs\/signIns/), 1, 'one reports request in all');
     assert.equal(feed.stats.refreshes, 1, 'one refresh');
   });
 
@@ -150,7 +149,7 @@ describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
     server.routed.length = 0;
     const second = await snapshot();
     const filters = feedFilters(server);
-    assert.equal(filters.length, 2, 'one page per stream');
+    assert.equal(filters.length, 1, 'one page');
     assert.ok(filters.every((f) => f.includes(`createdDateTime ge ${new Date(first.takenAt - 5 * 60_000).toISOString()}`)), filters.join('\n'));
     assert.ok(feed.eventsFor(second, 'scn-account-mismatch', new Date(clockMs)).some((e) => e.id === 'new-event-1'), 'the new event is in');
     assert.equal(second.complete, true, 'still complete');
@@ -178,7 +177,7 @@ describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
     await assert.rejects(snapshot(), FeedNotUsableError);
     assert.equal(feed.available, false, 'off');
     await assert.rejects(snapshot(), FeedNotUsableError);
-    assert.equal(server.count(/auditLogs/), 2, 'not asked again');
+    assert.equal(server.count(/auditLogs/), 1, 'not asked again');
   });
 
   it('when Graph denies the feed (403), then waiters get the mapped failure, and lookups right after fail at once without asking again', async () => {
@@ -186,7 +185,7 @@ describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
     const { snapshot } = feedOver({ minRefreshIntervalMs: 60_000 });
     await assert.rejects(snapshot(), (e: unknown) => e instanceof GraphLookupError && e.failure.kind === 'permission-missing');
     await assert.rejects(snapshot(), (e: unknown) => e instanceof GraphLookupError && e.failure.kind === 'permission-missing');
-    assert.equal(server.count(/auditLogs/), 2, 'one refused read only');
+    assert.equal(server.count(/auditLogs/), 1, 'one refused read only');
   });
 
   it('when a refresh fails transiently, then the previous snapshot still serves', async () => {
@@ -204,9 +203,12 @@ describe('GraphDirectory with the tenant sign-in feed', () => {
   let tenant: DemoTenant;
   useFakeGraph(() => buildScenarioTenant(NOW), TOKEN, (s, t) => ((server = s), (tenant = t)));
 
-  /** A directory whose clock is NOW, and a limiter (5 per window) with `taken` slots already used. */
-  function directoryOver(overrides: Partial<GraphDirectoryOptions> = {}, taken = 2, windowMs = 60_000) {
-    const limiter = new SlidingWindowLimiter({ maxRequests: 5, windowMs });
+  /**
+   * A directory whose clock is NOW, and a limiter (`maxRequests` per window) with `taken` slots
+   * already used: by default 4 of 5, so a per-user read (1) and a feed refresh (1) do not both fit: busy.
+   */
+  function directoryOver(overrides: Partial<GraphDirectoryOptions> = {}, taken = 4, windowMs = 60_000, maxRequests = 5) {
+    const limiter = new SlidingWindowLimiter({ maxRequests, windowMs });
     for (let i = 0; i < taken; i++) assert.ok(limiter.tryAcquire(), 'slot');
     const directory = new GraphDirectory({ credential: tokenDouble({ token: TOKEN }), baseUrl: server.url, clock: () => NOW, timeBudgetMs: 5000, reportsLimiter: limiter, ...overrides });
     return { directory, limiter };
@@ -229,13 +231,15 @@ describe('GraphDirectory with the tenant sign-in feed', () => {
     }
     assert.deepEqual(directory.stats, { perUser: 0, fromFeed: SCENARIOS.length, feedFallbacks: 0, cached: 0 });
     assert.equal(trips[0], 2, 'the first: the feed read and the user batch');
+    // One round trip each: a failing policy waits for its own budget (1 read per second) and rides in the same batch.
     assert.ok(trips.slice(1).every((n) => n === 1), `then one round trip each: ${trips.join(',')}`);
-    assert.equal(server.count(/auditLogs/), 2, 'two reports requests for all 18 lookups');
+    assert.equal(server.count(/auditLogs/), 1, 'one reports request for all 18 lookups');
     assert.ok(server.httpRequests.slice(1).every((r) => r.url === '/v1.0/$batch'), 'user reads are v1.0 batches');
   });
 
   it('when two lookups start together on a quiet limiter, then the first reads per user and the second joins the feed', async () => {
-    const { directory } = directoryOver({}, 0);
+    // Two slots: the first read (1) and a refresh (1) fit; with the first on its way, the second does not.
+    const { directory } = directoryOver({}, 0, 60_000, 2);
     const [a, b] = await Promise.all([directory.lookup('scn-account-locked', { now: NOW }), directory.lookup('scn-mfa-required', { now: NOW })]);
     evidenceOf(a);
     evidenceOf(b);
@@ -243,7 +247,7 @@ describe('GraphDirectory with the tenant sign-in feed', () => {
   });
 
   it('when a fresh complete snapshot exists, then even a quiet lookup is served from it without a reports request', async () => {
-    const { directory, limiter } = directoryOver({}, 2, 300);
+    const { directory, limiter } = directoryOver({}, 4, 300);
     evidenceOf(await directory.lookup('scn-account-locked', { now: NOW }));
     await new Promise((r) => setTimeout(r, 700));
     assert.equal(limiter.inUse(), 0, 'quiet again');
@@ -266,7 +270,7 @@ describe('GraphDirectory with the tenant sign-in feed', () => {
 
   it('when the feed covers less than minCoverage, then the lookup reads per user instead', async () => {
     server.pageSize = 20;
-    const { directory } = directoryOver({ tenantFeed: { maxPagesPerRefresh: 1, minCoverageMs: 47 * HOUR } }, 2, 300);
+    const { directory } = directoryOver({ tenantFeed: { maxPagesPerRefresh: 1, minCoverageMs: 47 * HOUR } }, 4, 300);
     const evidence = evidenceOf(await directory.lookup('scn-account-locked', { now: NOW }));
     assert.deepEqual(evidence.gaps, [], 'full evidence');
     assert.deepEqual(directory.stats, { perUser: 1, fromFeed: 0, feedFallbacks: 1, cached: 0 });
@@ -283,7 +287,7 @@ describe('GraphDirectory with the tenant sign-in feed', () => {
 
   it('when Graph refuses the feed query (400), then lookups read per user', async () => {
     server.failNext(/auditLogs\/signIns\?.*appId/, 2, { status: 400, body: { error: { code: 'BadRequest', message: 'Invalid filter clause' } } });
-    const { directory } = directoryOver({}, 2, 300);
+    const { directory } = directoryOver({}, 4, 300);
     evidenceOf(await directory.lookup('scn-account-locked', { now: NOW }));
     assert.deepEqual(directory.stats, { perUser: 1, fromFeed: 0, feedFallbacks: 1, cached: 0 });
     assert.equal(directory.tenantFeed?.available, false, 'the feed is off for a while');

@@ -98,7 +98,10 @@ export class Chat {
     const result = await this.harness.post(this.base(extra));
     if (result.status >= 300) throw new Error(`bot answered ${result.status}: ${JSON.stringify(result.body)}`);
     this.lastInvokeBody = result.body;
-    return this.harness.connector.calls.slice(before).filter((c) => c.conversationId === this.conversationId && c.body.type === 'message').map((c) => c.body);
+    return this.harness.connector.calls
+      .slice(before)
+      .filter((c) => c.conversationId === this.conversationId && c.body.type === 'message')
+      .map((c) => c.body);
   }
 
   lastInvokeBody: unknown;

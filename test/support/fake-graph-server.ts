@@ -1,20 +1,19 @@
 /**
  * A fake Microsoft Graph on 127.0.0.1 (a real node:http server on port 0) that serves a
- * Graph-shaped DemoTenant: JSON batching on v1.0 and beta, users (one, or the list with
- * $top) with $select, licence details, owned / registered devices, sign-ins with a real
- * $filter parser and $top paging, Conditional Access policies (one, or the list), and group membership
- * (`POST /users/{id}/checkMemberGroups` against `groups`). Knobs let tests require a bearer token, inject failures,
- * slow it down, and check the reports-API rate (5 requests per 10 s by default).
+ * Graph-shaped DemoTenant (the resources are in fake-graph-tenant.ts): JSON batching on v1.0
+ * and beta, users, licences, devices (owned, registered, or by deviceId), domains, sign-ins with
+ * a real $filter parser and $top paging, Conditional Access policies and group membership.
+ * Knobs let tests require a bearer token, inject failures, slow it down (all of it, or only
+ * the reports requests), check the reports-API rate (5 requests per 10 s by default), play a
+ * company proxy that answers with an HTML page, and take away the Conditional Access permission.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { DemoTenant } from '../../src/graph/demo-tenant-data';
+import { graphError, graphErrorBody, routeTenant, type FakeResponse } from './fake-graph-tenant';
 
-export interface FakeResponse {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
+export { evaluate, parseFilter, type FilterNode } from './odata-filter';
+export { graphErrorBody, project, type FakeResponse } from './fake-graph-tenant';
 
 interface Fault {
   pattern: RegExp;
@@ -40,20 +39,6 @@ export interface SeenRequest {
   inBatch: boolean;
 }
 
-const GRAPH_ERRORS: Record<number, string> = {
-  400: 'BadRequest',
-  401: 'InvalidAuthenticationToken',
-  403: 'Authorization_RequestDenied',
-  404: 'Request_ResourceNotFound',
-  429: 'TooManyRequests',
-  503: 'ServiceUnavailable',
-  504: 'GatewayTimeout',
-};
-
-export function graphErrorBody(code: string, message: string): unknown {
-  return { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': 'fake-request-id' } } };
-}
-
 export class FakeGraphServer {
   tenant: DemoTenant;
   requireToken?: string;
@@ -61,6 +46,15 @@ export class FakeGraphServer {
   reportsLimit: { max: number; windowMs: number } | false;
   /** Delay before answering each outer HTTP request. */
   delayMs = 0;
+  /** Extra delay for outer requests that carry a reports request (a large tenant's slow sign-in queries). */
+  slowReportsMs = 0;
+  /**
+   * A company proxy in the way: outer requests (matching `pattern`, default all) are answered
+   * with an HTML page and `status` (default 200), as a TLS-inspecting proxy or captive portal does.
+   */
+  htmlProxy: false | { status?: number; pattern?: RegExp } = false;
+  /** The app may read Conditional Access data; false: sign-ins lack the policies field and policy reads answer 403. */
+  policyPermission = true;
   /** Every outer HTTP request (a batch counts once). */
   readonly httpRequests: SeenRequest[] = [];
   /** Every routed request (batch items individually, plus plain GETs). */
@@ -125,7 +119,7 @@ export class FakeGraphServer {
   }
 
   unavailableNext(pattern: RegExp, count = Number.POSITIVE_INFINITY, status = 503): void {
-    this.failNext(pattern, count, { status, body: graphErrorBody(GRAPH_ERRORS[status] ?? 'Error', 'The service is temporarily unavailable.') });
+    this.failNext(pattern, count, { status, body: graphError(status, 'The service is temporarily unavailable.').body });
   }
 
   /** Arrival times of the reports-API requests (/auditLogs/…), batch items included. */
@@ -152,6 +146,9 @@ export class FakeGraphServer {
     this.breaches = 0;
     this.maxReportsInWindow = 0;
     this.delayMs = 0;
+    this.slowReportsMs = 0;
+    this.htmlProxy = false;
+    this.policyPermission = true;
   }
 
   // -------------------------------------------------------------------------
@@ -162,15 +159,22 @@ export class FakeGraphServer {
     const text = Buffer.concat(chunks).toString('utf8');
     const url = req.url ?? '/';
     this.httpRequests.push({ at: Date.now(), method: req.method ?? 'GET', url, inBatch: false });
-    if (this.delayMs > 0) {
+    const delay = this.delayMs + (/auditLogs/.test(url) || /auditLogs/.test(text) ? this.slowReportsMs : 0);
+    if (delay > 0) {
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => {
           this.timers.delete(t);
           resolve();
-        }, this.delayMs);
+        }, delay);
         this.timers.add(t);
       });
       if (res.destroyed || req.socket.destroyed) return;
+    }
+    const proxy = this.htmlProxy;
+    if (proxy && (!proxy.pattern || proxy.pattern.test(url))) {
+      res.writeHead(proxy.status ?? 200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><html><head><title>Contoso web gateway</title></head><body><h1>Please sign in to continue</h1></body></html>');
+      return;
     }
     let answer: FakeResponse;
     if (this.requireToken !== undefined && req.headers.authorization !== `Bearer ${this.requireToken}`) {
@@ -192,14 +196,15 @@ export class FakeGraphServer {
     try {
       requests = (JSON.parse(text) as { requests: typeof requests }).requests;
     } catch {
-      return { status: 400, body: graphErrorBody('BadRequest', 'Invalid batch payload.') };
+      return graphError(400, 'Invalid batch payload.');
     }
     if (!Array.isArray(requests) || requests.length === 0 || requests.length > 20) {
       return { status: 400, body: graphErrorBody('BadRequest', 'A batch needs 1 to 20 requests.') };
     }
     const ids = new Set<string>();
     for (const r of requests) {
-      if (!r.id || ids.has(r.id) || !r.url || /^https?:/i.test(r.url)) return { status: 400, body: graphErrorBody('BadRequest', 'Each batch request needs a unique id and a relative url.') };
+      if (!r.id || ids.has(r.id) || !r.url || /^https?:/i.test(r.url))
+        return { status: 400, body: graphErrorBody('BadRequest', 'Each batch request needs a unique id and a relative url.') };
       ids.add(r.id);
     }
     const responses = requests.map((r) => {
@@ -217,16 +222,12 @@ export class FakeGraphServer {
     return fault.response;
   }
 
-  private error(status: number, message: string, code = GRAPH_ERRORS[status] ?? 'Error'): FakeResponse {
-    return { status, body: graphErrorBody(code, message) };
-  }
-
   /** Routes one request; `url` is `/v1.0/…` or `/beta/…` with its query string. */
   private route(method: string, url: string, inBatch: boolean, body?: string): FakeResponse {
     this.routed.push({ at: Date.now(), method, url, inBatch });
     const parsed = new URL(url, 'http://graph.invalid');
     const match = /^\/(v1\.0|beta)(\/.*)$/.exec(parsed.pathname);
-    if (!match) return this.error(400, `Invalid version in ${parsed.pathname}`);
+    if (!match) return graphError(400, `Invalid version in ${parsed.pathname}`);
     const version = match[1] as 'v1.0' | 'beta';
     const path = decodeURIComponent(match[2]!);
     const isReports = /^\/auditLogs\//.test(path);
@@ -243,334 +244,6 @@ export class FakeGraphServer {
     }
     const fault = this.takeFault(url);
     if (fault) return fault;
-    const memberGroups = /^\/users\/([^/]+)\/checkMemberGroups$/.exec(path);
-    if (memberGroups) return method === 'POST' ? this.checkMemberGroups(memberGroups[1]!, body) : this.error(405, 'checkMemberGroups is a POST.', 'Request_BadRequest');
-    if (method !== 'GET') return this.error(405, 'Only GET is implemented.', 'Request_BadRequest');
-    const select = parsed.searchParams.get('$select')?.split(',').map((s) => s.trim()).filter(Boolean);
-
-    let m: RegExpExecArray | null;
-    if (path === '/users') {
-      const top = Number(parsed.searchParams.get('$top') ?? 100);
-      if (!Number.isInteger(top) || top < 1 || top > 999) return this.error(400, '$top must be between 1 and 999.');
-      const users = this.tenant.users.slice(0, top).map(({ licenseDetails: _omit, ...plain }) => project(plain, select));
-      return { status: 200, body: { '@odata.context': `${this.url}/${version}/$metadata#users`, value: users } };
-    }
-    if (path === '/identity/conditionalAccess/policies') {
-      const top = Number(parsed.searchParams.get('$top') ?? 100);
-      if (!Number.isInteger(top) || top < 1) return this.error(400, '$top must be a positive integer.');
-      return { status: 200, body: { value: this.tenant.conditionalAccessPolicies.slice(0, top).map((p) => project({ ...p }, select)) } };
-    }
-    if ((m = /^\/users\/([^/]+)$/.exec(path))) {
-      const user = this.findUser(m[1]!);
-      if (!user) return this.notFound(m[1]!);
-      const { licenseDetails: _omit, ...plain } = user;
-      return { status: 200, body: { '@odata.context': `${this.url}/${version}/$metadata#users/$entity`, ...project(plain, select) } };
-    }
-    if ((m = /^\/users\/([^/]+)\/licenseDetails$/.exec(path))) {
-      const user = this.findUser(m[1]!);
-      if (!user) return this.notFound(m[1]!);
-      return { status: 200, body: { value: (user.licenseDetails ?? []).map((l, i) => project({ id: `lic-${i}`, skuId: `sku-${i}`, ...l }, select)) } };
-    }
-    if ((m = /^\/users\/([^/]+)\/(ownedDevices|registeredDevices)(\/microsoft\.graph\.device)?$/.exec(path))) {
-      const user = this.findUser(m[1]!);
-      if (!user) return this.notFound(m[1]!);
-      const devices = this.tenant.devices
-        .filter((d) => d.registeredOwners?.includes(user.id))
-        .map(({ registeredOwners: _owners, ...d }) => ({ '@odata.type': '#microsoft.graph.device', ...project(d, select) }));
-      return { status: 200, body: { value: devices } };
-    }
-    if (path === '/auditLogs/signIns') return this.signIns(version, parsed.searchParams);
-    if ((m = /^\/identity\/conditionalAccess\/policies\/([^/]+)$/.exec(path))) {
-      const policy = this.tenant.conditionalAccessPolicies.find((p) => p.id === m![1]);
-      if (!policy) return this.error(404, `Policy ${m[1]} not found.`, 'ResourceNotFound');
-      return { status: 200, body: project({ ...policy }, select) };
-    }
-    return this.error(400, `Resource not found for the segment '${path}'.`);
-  }
-
-  /** Graph's checkMemberGroups: of the 1–20 `groupIds` asked about, the ones the user is in. */
-  private checkMemberGroups(userId: string, body: string | undefined): FakeResponse {
-    const user = this.findUser(userId);
-    if (!user) return this.notFound(userId);
-    let groupIds: unknown;
-    try {
-      groupIds = (JSON.parse(body ?? '') as { groupIds?: unknown }).groupIds;
-    } catch {
-      return this.error(400, 'The request body is not valid JSON.');
-    }
-    if (!Array.isArray(groupIds) || groupIds.length === 0 || groupIds.length > 20 || !groupIds.every((g) => typeof g === 'string')) {
-      return this.error(400, 'groupIds must hold 1 to 20 group ids.', 'Request_BadRequest');
-    }
-    const value = (groupIds as string[]).filter((g) => this.groups.get(g)?.some((m) => m.toLowerCase() === user.id.toLowerCase()));
-    return { status: 200, body: { '@odata.context': `${this.url}/v1.0/$metadata#Collection(Edm.String)`, value } };
-  }
-
-  private findUser(idOrUpn: string): DemoTenant['users'][number] | undefined {
-    const wanted = idOrUpn.toLowerCase();
-    return this.tenant.users.find((u) => u.id.toLowerCase() === wanted || u.userPrincipalName?.toLowerCase() === wanted);
-  }
-
-  private notFound(id: string): FakeResponse {
-    return this.error(404, `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
-  }
-
-  private signIns(version: 'v1.0' | 'beta', query: URLSearchParams): FakeResponse {
-    const filterText = query.get('$filter');
-    let predicate: (record: Record<string, unknown>) => boolean = () => true;
-    let mentionsEventTypes = false;
-    if (filterText) {
-      try {
-        const ast = parseFilter(filterText);
-        mentionsEventTypes = mentions(ast, 'signInEventTypes');
-        predicate = (record) => evaluate(ast, record, {}) === true;
-      } catch (error) {
-        return this.error(400, `Invalid filter clause: ${(error as Error).message}`);
-      }
-    }
-    if (mentionsEventTypes && version !== 'beta') return this.error(400, "Could not find a property named 'signInEventTypes' on type 'microsoft.graph.signIn'.");
-    const top = Number(query.get('$top') ?? 1000);
-    if (!Number.isInteger(top) || top < 1 || top > 1000) return this.error(400, '$top must be between 1 and 1000.');
-    const size = Math.min(top, this.pageSize);
-    const skip = Number(query.get('$skiptoken') ?? 0);
-    const all = this.tenant.signIns
-      .filter((s) => predicate(s as unknown as Record<string, unknown>))
-      // Without an event-type clause Graph returns interactive sign-ins only.
-      .filter((s) => mentionsEventTypes || s.isInteractive !== false)
-      .sort((a, b) => b.createdDateTime.localeCompare(a.createdDateTime));
-    const page = all.slice(skip, skip + size).map((s) => {
-      if (version === 'beta') return { ...s };
-      const { isInteractive: _i, signInEventTypes: _t, ...v1 } = s;
-      return v1;
-    });
-    const body: Record<string, unknown> = { '@odata.context': `${this.url}/${version}/$metadata#auditLogs/signIns`, value: page };
-    if (skip + size < all.length) {
-      const nextQuery = new URLSearchParams(query);
-      nextQuery.set('$skiptoken', String(skip + size));
-      body['@odata.nextLink'] = `${this.url}/${version}/auditLogs/signIns?${nextQuery.toString().replace(/\+/g, '%20')}`;
-    }
-    return { status: 200, body };
-  }
-}
-
-function project<T extends object>(value: T, select: string[] | undefined): Partial<T> {
-  if (!select) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of select) if (key in value) out[key] = (value as Record<string, unknown>)[key];
-  return out as Partial<T>;
-}
-
-// ---------------------------------------------------------------------------
-// A small OData $filter parser: comparisons (eq ne gt ge lt le), and / or / not,
-// parentheses, and lambda any(x: …) / all(x: …) over collections.
-// ---------------------------------------------------------------------------
-
-type Literal = string | number | boolean | null | { date: number; text: string };
-export type FilterNode =
-  | { type: 'and' | 'or'; left: FilterNode; right: FilterNode }
-  | { type: 'not'; operand: FilterNode }
-  | { type: 'cmp'; path: string; op: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le'; value: Literal }
-  | { type: 'lambda'; kind: 'any' | 'all'; path: string; variable: string; body: FilterNode };
-
-type Token = { kind: 'ident' | 'string' | 'number' | 'date' | 'punct'; text: string };
-
-function tokenize(input: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < input.length) {
-    const ch = input[i]!;
-    if (/\s/.test(ch)) {
-      i++;
-      continue;
-    }
-    if ('():,'.includes(ch)) {
-      tokens.push({ kind: 'punct', text: ch });
-      i++;
-      continue;
-    }
-    if (ch === "'") {
-      let text = '';
-      i++;
-      for (;;) {
-        if (i >= input.length) throw new Error('unterminated string literal');
-        if (input[i] === "'") {
-          if (input[i + 1] === "'") {
-            text += "'";
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        text += input[i++];
-      }
-      tokens.push({ kind: 'string', text });
-      continue;
-    }
-    const rest = input.slice(i);
-    const date = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})/.exec(rest);
-    if (date) {
-      tokens.push({ kind: 'date', text: date[0] });
-      i += date[0].length;
-      continue;
-    }
-    const num = /^-?\d+(\.\d+)?/.exec(rest);
-    if (num) {
-      tokens.push({ kind: 'number', text: num[0] });
-      i += num[0].length;
-      continue;
-    }
-    const ident = /^[A-Za-z_][\w./]*/.exec(rest);
-    if (ident) {
-      tokens.push({ kind: 'ident', text: ident[0] });
-      i += ident[0].length;
-      continue;
-    }
-    throw new Error(`unexpected character '${ch}' at ${i}`);
-  }
-  return tokens;
-}
-
-const OPERATORS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
-
-export function parseFilter(input: string): FilterNode {
-  const tokens = tokenize(input);
-  let pos = 0;
-  const peek = (): Token | undefined => tokens[pos];
-  const isWord = (word: string): boolean => peek()?.kind === 'ident' && peek()!.text === word;
-  const expect = (text: string): void => {
-    if (peek()?.text !== text) throw new Error(`expected '${text}' at token ${pos} but found '${peek()?.text ?? 'end'}'`);
-    pos++;
-  };
-
-  const parseOr = (): FilterNode => {
-    let left = parseAnd();
-    while (isWord('or')) {
-      pos++;
-      left = { type: 'or', left, right: parseAnd() };
-    }
-    return left;
-  };
-  const parseAnd = (): FilterNode => {
-    let left = parseUnary();
-    while (isWord('and')) {
-      pos++;
-      left = { type: 'and', left, right: parseUnary() };
-    }
-    return left;
-  };
-  const parseUnary = (): FilterNode => {
-    if (isWord('not')) {
-      pos++;
-      return { type: 'not', operand: parseUnary() };
-    }
-    if (peek()?.text === '(') {
-      pos++;
-      const inner = parseOr();
-      expect(')');
-      return inner;
-    }
-    const token = peek();
-    if (token?.kind !== 'ident') throw new Error(`expected a property at token ${pos} but found '${token?.text ?? 'end'}'`);
-    pos++;
-    const lambda = /^(.+)\/(any|all)$/.exec(token.text);
-    if (lambda) {
-      expect('(');
-      const variable = peek();
-      if (variable?.kind !== 'ident') throw new Error('expected a lambda variable');
-      pos++;
-      expect(':');
-      const body = parseOr();
-      expect(')');
-      return { type: 'lambda', kind: lambda[2] as 'any' | 'all', path: lambda[1]!, variable: variable.text, body };
-    }
-    const op = peek();
-    if (op?.kind !== 'ident' || !OPERATORS.has(op.text)) throw new Error(`expected a comparison operator after '${token.text}'`);
-    pos++;
-    return { type: 'cmp', path: token.text, op: op.text as 'eq', value: parseLiteral() };
-  };
-  const parseLiteral = (): Literal => {
-    const token = tokens[pos++];
-    if (!token) throw new Error('expected a value at end of filter');
-    switch (token.kind) {
-      case 'string':
-        return token.text;
-      case 'number':
-        return Number(token.text);
-      case 'date':
-        return { date: Date.parse(token.text), text: token.text };
-      case 'ident':
-        if (token.text === 'true') return true;
-        if (token.text === 'false') return false;
-        if (token.text === 'null') return null;
-    }
-    throw new Error(`unexpected value '${token.text}'`);
-  };
-
-  const ast = parseOr();
-  if (pos !== tokens.length) throw new Error(`unexpected '${tokens[pos]!.text}' after the filter`);
-  return ast;
-}
-
-function mentions(node: FilterNode, property: string): boolean {
-  switch (node.type) {
-    case 'and':
-    case 'or':
-      return mentions(node.left, property) || mentions(node.right, property);
-    case 'not':
-      return mentions(node.operand, property);
-    case 'cmp':
-      return node.path === property;
-    case 'lambda':
-      return node.path === property || mentions(node.body, property);
-  }
-}
-
-function resolve(path: string, record: Record<string, unknown>, scope: Record<string, unknown>): unknown {
-  const [head, ...rest] = path.split('/');
-  let value: unknown = head! in scope ? scope[head!] : record[head!];
-  for (const part of rest) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
-  return value;
-}
-
-export function evaluate(node: FilterNode, record: Record<string, unknown>, scope: Record<string, unknown>): boolean {
-  switch (node.type) {
-    case 'and':
-      return evaluate(node.left, record, scope) && evaluate(node.right, record, scope);
-    case 'or':
-      return evaluate(node.left, record, scope) || evaluate(node.right, record, scope);
-    case 'not':
-      return !evaluate(node.operand, record, scope);
-    case 'lambda': {
-      const items = resolve(node.path, record, scope);
-      if (!Array.isArray(items)) return false;
-      const test = (item: unknown): boolean => evaluate(node.body, record, { ...scope, [node.variable]: item });
-      return node.kind === 'any' ? items.some(test) : items.every(test);
-    }
-    case 'cmp': {
-      const actual = resolve(node.path, record, scope);
-      let left: unknown = actual;
-      let right: unknown = node.value;
-      if (node.value && typeof node.value === 'object') {
-        left = typeof actual === 'string' ? Date.parse(actual) : NaN;
-        right = node.value.date;
-      } else if (typeof actual === 'string' && typeof node.value === 'string') {
-        left = actual.toLowerCase(); // Graph compares ids and names case-insensitively
-        right = node.value.toLowerCase();
-      }
-      switch (node.op) {
-        case 'eq':
-          return left === right;
-        case 'ne':
-          return left !== right;
-        case 'gt':
-          return (left as number) > (right as number);
-        case 'ge':
-          return (left as number) >= (right as number);
-        case 'lt':
-          return (left as number) < (right as number);
-        case 'le':
-          return (left as number) <= (right as number);
-      }
-    }
+    return routeTenant(this, method, version, path, parsed.searchParams, body);
   }
 }

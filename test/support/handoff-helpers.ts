@@ -32,7 +32,12 @@ export async function inChannel(h: BotHarness, from: typeof AGENT_A, extra: Json
 
 /** An agent mentions the bot with text in the channel (or a thread). */
 export function mention(h: BotHarness, from: typeof AGENT_A, text: string, conversationId = CHANNEL_ID): Promise<{ status: number; body: unknown }> {
-  return inChannel(h, from, { type: 'message', text: `<at>Helpdesk</at> ${text}`, entities: [{ type: 'mention', text: '<at>Helpdesk</at>', mentioned: { id: '28:bot', name: 'Helpdesk' } }] }, conversationId);
+  return inChannel(
+    h,
+    from,
+    { type: 'message', text: `<at>Helpdesk</at> ${text}`, entities: [{ type: 'mention', text: '<at>Helpdesk</at>', mentioned: { id: '28:bot', name: 'Helpdesk' } }] },
+    conversationId,
+  );
 }
 
 /** An agent presses an Action.Execute button on a card. */
@@ -47,18 +52,33 @@ export async function openTicket(chat: Chat, firstMessage: string, answers: Reco
   const run = await driveTriage(chat, firstMessage, answers);
   let replies = run.replies;
   for (let i = 0; i < 12; i++) {
-    const create = replies.flatMap(cardsIn).flatMap(actionData).find((d) => d.verb === 'ticket.create' && replies.flatMap(cardsIn).some((c) => cardText(c).includes('Open a ticket')));
-    const step = replies.flatMap(cardsIn).flatMap(actionData).find((d) => d.verb === 'fix.result' && d.result === 'cannot-do');
-    const admin = replies.flatMap(cardsIn).flatMap(actionData).find((d) => d.verb === 'triage.answer' && d.questionId === 'admin-rights');
+    const create = replies
+      .flatMap(cardsIn)
+      .flatMap(actionData)
+      .find((d) => d.verb === 'ticket.create' && replies.flatMap(cardsIn).some((c) => cardText(c).includes('Open a ticket')));
+    const step = replies
+      .flatMap(cardsIn)
+      .flatMap(actionData)
+      .find((d) => d.verb === 'fix.result' && d.result === 'cannot-do');
+    const admin = replies
+      .flatMap(cardsIn)
+      .flatMap(actionData)
+      .find((d) => d.verb === 'triage.answer' && d.questionId === 'admin-rights');
     if (admin) replies = await chat.submit({ verb: 'triage.answer', questionId: 'admin-rights', answer: 'no' });
     else if (step) replies = await chat.submit(step);
     else if (create) break;
     else throw new Error('walkthrough stalled');
   }
-  const create = replies.flatMap(cardsIn).flatMap(actionData).find((d) => d.verb === 'ticket.create');
+  const create = replies
+    .flatMap(cardsIn)
+    .flatMap(actionData)
+    .find((d) => d.verb === 'ticket.create');
   if (!create) throw new Error('no ticket.create offered');
   const ticketReplies = await chat.submit({ ...create, details: 'Tried everything the bot suggested.' });
-  const ticketId = ticketReplies.flatMap(cardsIn).flatMap(actionData).find((d) => typeof d.ticketId === 'string')?.ticketId;
+  const ticketId = ticketReplies
+    .flatMap(cardsIn)
+    .flatMap(actionData)
+    .find((d) => typeof d.ticketId === 'string')?.ticketId;
   if (typeof ticketId !== 'string') throw new Error('no ticket card');
   return ticketId;
 }

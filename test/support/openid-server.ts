@@ -51,7 +51,13 @@ export class OpenIdServer {
         res.end(JSON.stringify(body));
       };
       if (req.url === '/v1/.well-known/openidconfiguration') {
-        send(200, { issuer: CHANNEL_ISSUER, authorization_endpoint: `${this.url}/v1/auth`, jwks_uri: `${this.url}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'], token_endpoint_auth_methods_supported: ['private_key_jwt'] });
+        send(200, {
+          issuer: CHANNEL_ISSUER,
+          authorization_endpoint: `${this.url}/v1/auth`,
+          jwks_uri: `${this.url}/v1/.well-known/keys`,
+          id_token_signing_alg_values_supported: ['RS256'],
+          token_endpoint_auth_methods_supported: ['private_key_jwt'],
+        });
       } else if (req.url === '/v1/.well-known/keys') {
         const jwk = this.key.publicKey.export({ format: 'jwk' });
         send(200, { keys: [{ kty: 'RSA', use: 'sig', kid: this.key.kid, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] });
