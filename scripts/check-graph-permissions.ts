@@ -181,7 +181,8 @@ export async function checkGraphPermissions(options: CheckOptions = {}): Promise
         ? 'granted (reads the sign-in logs).'
         : `not granted: add the Microsoft Graph application permission AuditLog.Read.All and grant admin consent (the sign-in logs cannot be read without it; Microsoft documents ${permissionPhrase(GRAPH_PERMISSIONS.signIns)} for them).`,
     );
-    if (has(PERMISSIONS.directory, 'Directory.ReadWrite.All')) add('PASS', PERMISSIONS.directory, 'granted (reads users, licences, devices and domains; Microsoft documents it next to AuditLog.Read.All for sign-in logs).');
+    if (has(PERMISSIONS.directory, 'Directory.ReadWrite.All'))
+      add('PASS', PERMISSIONS.directory, 'granted (reads users, licences, devices and domains; Microsoft documents it next to AuditLog.Read.All for sign-in logs).');
     else if (has('User.Read.All', 'User.ReadWrite.All') && has('Device.Read.All', 'Device.ReadWrite.All')) {
       add(
         'PASS',
@@ -237,7 +238,8 @@ export async function checkGraphPermissions(options: CheckOptions = {}): Promise
   const explain = (r: Awaited<ReturnType<typeof call>>, permission: string, area: 'signIns' | 'other'): string => {
     const said = `Graph ${r.status}${r.code ? ` ${r.code}` : ''}${r.message ? `: ${r.message}` : ''}`;
     if (r.status === 0) return `could not reach ${baseUrl} (${r.error}). Check GRAPH_BASE_URL, DNS and any proxy; for a national cloud use its Graph URL.`;
-    if (r.code === NOT_GRAPH_CODE) return `the answer was not Microsoft Graph's (${r.message}): a proxy, firewall or captive portal is answering for ${baseUrl}. Let the bot reach it directly, without TLS inspection.`;
+    if (r.code === NOT_GRAPH_CODE)
+      return `the answer was not Microsoft Graph's (${r.message}): a proxy, firewall or captive portal is answering for ${baseUrl}. Let the bot reach it directly, without TLS inspection.`;
     if (r.status === 401) return `${said}. Graph refused the token: it was issued for another cloud or tenant. ${CLOUD_HINT}.`;
     if (r.status === 403 && area === 'signIns' && /NonPremium|premium|B2C/i.test(`${r.code} ${r.message}`)) {
       return `${said}. The tenant has no Microsoft Entra ID P1 or P2 licence: reading sign-in logs through Microsoft Graph needs the tenant to have Microsoft Entra ID P1 or P2 (included in Microsoft 365 E3/E5 and Business Premium).`;
@@ -267,7 +269,13 @@ export async function checkGraphPermissions(options: CheckOptions = {}): Promise
 
   const devices = await call('/v1.0/devices?$top=1&$select=id');
   if (devices.status === 200) add('PASS', 'read devices (GET /v1.0/devices?$top=1)', 'the PCs that sign-ins came from can be found by their device id.', false);
-  else add('WARN', 'read devices (GET /v1.0/devices?$top=1)', `${explain(devices, permissionPhrase(GRAPH_PERMISSIONS.devices), 'other')} Hybrid-joined PCs without an owner are then not evaluated (optional).`, false);
+  else
+    add(
+      'WARN',
+      'read devices (GET /v1.0/devices?$top=1)',
+      `${explain(devices, permissionPhrase(GRAPH_PERMISSIONS.devices), 'other')} Hybrid-joined PCs without an owner are then not evaluated (optional).`,
+      false,
+    );
 
   const domainList = await call('/v1.0/domains?$select=id,authenticationType');
   if (domainList.status === 200) add('PASS', 'read domains (GET /v1.0/domains)', 'federated domains are recognised.', false);

@@ -213,7 +213,9 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     tenants: new TenantGuard(config.allowedTenantIds),
     turns,
   });
-  await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
+  await new Promise<void>((resolve) => {
+    server.listen(config.port, '0.0.0.0', () => resolve());
+  });
   worker.start();
   // Re-queues channel cards of tickets never posted, and purges closed tickets after RETENTION_DAYS.
   const sweeper = new TicketSweeper({ tickets: stores.tickets, outbox: stores.outbox, conversations: stores, kick: () => kick(), log, retentionDays: config.retentionDays });

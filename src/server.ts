@@ -108,7 +108,9 @@ function deservesTenantRefusal(activity: Activity): boolean {
 /** A one-line reason from any error, for the log. */
 function reasonOf(error: unknown): string {
   if (error instanceof InboundAuthError) return error.reason;
-  return String((error as Error)?.message ?? error).split('\n')[0]!.slice(0, 200);
+  return String((error as Error)?.message ?? error)
+    .split('\n')[0]!
+    .slice(0, 200);
 }
 
 /** The HTTP server: Bot Framework messages, liveness and readiness. */
@@ -177,7 +179,9 @@ export function createServer(deps: ServerDeps): restify.Server {
       }
       if (deservesTenantRefusal(activity)) {
         await runTurn(auth, activity, async (context) => {
-          await context.sendActivity({ type: 'message', text: TENANT_REFUSAL, textFormat: 'plain' }).catch((error: Error) => log.warn({ err: reasonOf(error) }, 'could not send the tenant refusal'));
+          await context
+            .sendActivity({ type: 'message', text: TENANT_REFUSAL, textFormat: 'plain' })
+            .catch((error: Error) => log.warn({ err: reasonOf(error) }, 'could not send the tenant refusal'));
         });
       }
       res.send(200);
@@ -271,7 +275,9 @@ export function readPages(contentDir: string): Record<string, string> {
  */
 export async function drainServer(server: restify.Server, turns: InFlightTurns, timeoutMs: number): Promise<boolean> {
   const http = (server as unknown as { server: HttpServer }).server;
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const closed = new Promise<void>((resolve) => {
+    server.close(() => resolve());
+  });
   const finished = await turns.drain(timeoutMs);
   http.closeIdleConnections();
   let timer: NodeJS.Timeout | undefined;

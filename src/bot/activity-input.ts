@@ -6,7 +6,9 @@ export type BotInput = { kind: 'text'; text: string; truncated: boolean } | { ki
 
 /** True for an Adaptive Card Action.Execute invoke. */
 export function isActionExecute(activity: Partial<Activity>): boolean {
-  return activity.type === 'invoke' && activity.name === 'adaptiveCard/action' && (activity.value as { action?: { type?: unknown } } | undefined)?.action?.type === 'Action.Execute';
+  return (
+    activity.type === 'invoke' && activity.name === 'adaptiveCard/action' && (activity.value as { action?: { type?: unknown } } | undefined)?.action?.type === 'Action.Execute'
+  );
 }
 
 /** The data of an Action.Submit: a message whose value is a (non-array) object. */

@@ -38,11 +38,12 @@ export function createBotApplication(deps: { adapter: TeamsAdapter; storage: Sto
    */
   deps.adapter.onTurnError = async (context: TurnContext, error: Error) => {
     const activity = context.activity;
-    const proactive = activity.type === ActivityTypes.Event && (activity.name === 'ContinueConversation' || activity.name === 'CreateConversation');
+    const type = String(activity.type);
+    const proactive = type === String(ActivityTypes.Event) && (activity.name === 'ContinueConversation' || activity.name === 'CreateConversation');
     deps.log.error({ err: error?.message, stack: proactive ? undefined : error?.stack, activityType: activity.type, proactive }, 'turn failed');
     if (proactive) throw error;
     const personal = (activity.conversation?.conversationType ?? 'personal') === 'personal';
-    const inbound = activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke;
+    const inbound = type === String(ActivityTypes.Message) || type === String(ActivityTypes.Invoke);
     if (!personal || !inbound) return;
     const m = messages(activity.locale || undefined);
     if (/eTag conflict/i.test(error?.message ?? '')) {

@@ -131,7 +131,13 @@ export interface ChannelTokenExpectations {
  * `exp`/`nbf` within 5 minutes' tolerance, the key's endorsements include the activity's
  * channel, and the `serviceurl` claim equals the activity's serviceUrl.
  */
-export async function checkChannelToken(authHeader: string | undefined, activity: { channelId?: unknown; serviceUrl?: unknown }, keys: OpenIdKeySet, expected: ChannelTokenExpectations, nowMs = Date.now()): Promise<void> {
+export async function checkChannelToken(
+  authHeader: string | undefined,
+  activity: { channelId?: unknown; serviceUrl?: unknown },
+  keys: OpenIdKeySet,
+  expected: ChannelTokenExpectations,
+  nowMs = Date.now(),
+): Promise<void> {
   if (!authHeader) throw new InboundAuthError('no Authorization header');
   const match = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(authHeader);
   if (!match || authHeader.length > MAX_TOKEN_LENGTH) throw new InboundAuthError('Authorization is not a Bearer JWT');
@@ -160,6 +166,7 @@ export async function checkChannelToken(authHeader: string | undefined, activity
 
   const channelId = activity.channelId;
   if (typeof channelId !== 'string' || channelId.trim() === '') throw new InboundAuthError('activity has no channelId');
-  if (key.endorsements && key.endorsements.length > 0 && !key.endorsements.includes(channelId)) throw new InboundAuthError(`signing key not endorsed for channel ${channelId.slice(0, 32)}`);
+  if (key.endorsements && key.endorsements.length > 0 && !key.endorsements.includes(channelId))
+    throw new InboundAuthError(`signing key not endorsed for channel ${channelId.slice(0, 32)}`);
   if (typeof activity.serviceUrl !== 'string' || claims.serviceurl !== activity.serviceUrl) throw new InboundAuthError('serviceurl claim does not match the activity');
 }

@@ -32,7 +32,11 @@ const activitySchema = z
     expiration: optionalString(64),
     channelData: z.record(z.unknown()).optional().nullable(),
     entities: z.array(entity).max(256).optional().nullable(),
-    attachments: z.array(z.object({ contentType: z.string().max(256) }).passthrough()).max(64).optional().nullable(),
+    attachments: z
+      .array(z.object({ contentType: z.string().max(256) }).passthrough())
+      .max(64)
+      .optional()
+      .nullable(),
     membersAdded: z.array(account).max(1000).optional().nullable(),
     membersRemoved: z.array(account).max(1000).optional().nullable(),
   })

@@ -15,7 +15,14 @@ export type ContinueLater = (reference: Partial<ConversationReference>, work: (t
  * so a message the employee sent meanwhile is never overwritten: a lost race is retried on the
  * fresh state. Errors are logged, never thrown into the adapter's turn-error handler.
  */
-export function createContinueLater(deps: { adapter: TeamsAdapter; storage: Storage; botAppId?: string; clock: Clock; log: Logger; serviceUrlPolicy: ServiceUrlPolicy }): ContinueLater {
+export function createContinueLater(deps: {
+  adapter: TeamsAdapter;
+  storage: Storage;
+  botAppId?: string;
+  clock: Clock;
+  log: Logger;
+  serviceUrlPolicy: ServiceUrlPolicy;
+}): ContinueLater {
   return async (reference, work) => {
     if (!isTrustedServiceUrl(reference.serviceUrl, deps.serviceUrlPolicy)) {
       deps.log.warn({ conversation: reference.conversation?.id }, 'background continuation refused: untrusted service URL');

@@ -121,7 +121,10 @@ export const CARD_ROUTES: readonly CardRoute[] = [
     if (isAnswerFor(questionId, answer)) return undefined;
     return answer === undefined || answer === ''
       ? m.text('bot.invalid.no-answer')
-      : m.text('bot.invalid.unknown-answer', { answer: String(answer).slice(0, 64), question: getQuestion(questionId, locale).text });
+      : m.text('bot.invalid.unknown-answer', {
+          answer: (typeof answer === 'string' || typeof answer === 'number' ? String(answer) : JSON.stringify(answer)).slice(0, 64),
+          question: getQuestion(questionId, locale).text,
+        });
   }),
   forEmployee(Verbs.fixResult, z.object({ causeId: text(64), stepId: text(64), result: z.enum(FIX_RESULTS) }), employee.stepResult, (data, locale) =>
     isCauseId(data.causeId) ? undefined : unknownCause(data.causeId, locale),

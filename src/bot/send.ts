@@ -29,4 +29,3 @@ export async function sendNotice(context: TurnContext, title: string, text: stri
   const notice = noticeCard(title, text, tone);
   await sendCard(context, notice.card, notice.summary);
 }
-

@@ -29,6 +29,6 @@ export function channelAddressOf(ticket: Ticket): ChannelAddress | undefined {
 
 /** The card with the re-posted notice on top. */
 export function withRepostedNotice(card: AdaptiveCard): AdaptiveCard {
-  const body = Array.isArray(card.body) ? card.body : [];
+  const body: unknown[] = Array.isArray(card.body) ? (card.body as unknown[]) : [];
   return { ...card, body: [{ type: 'TextBlock', text: REPOSTED_NOTICE, wrap: true, isSubtle: true, color: 'Attention', size: 'Small' }, ...body] };
 }

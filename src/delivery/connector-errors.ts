@@ -25,7 +25,8 @@ export function isTooLarge(error: unknown): boolean {
   const status = httpStatusOf(error);
   if (status === 413) return true;
   const e = error as { code?: unknown; message?: unknown };
-  return status === 400 && /too\s*(large|big)|size/i.test(`${String(e?.code ?? '')} ${String(e?.message ?? '')}`);
+  const word = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+  return status === 400 && /too\s*(large|big)|size/i.test(`${word(e?.code)} ${word(e?.message)}`);
 }
 
 /** Errors a retry cannot fix become PermanentDeliveryError; the rest pass through unchanged. */

@@ -265,7 +265,7 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?:
     const address = channelAddressOf(ticket);
     if (!address) throw new Error(`ticket ${ticket.id} has no channel card yet`);
     // Plain text: the employee's words must not render as Markdown (links) in the channel.
-    const text = boundText(String(payload.text ?? ''), MAX_THREAD_TEXT);
+    const text = boundText(typeof payload.text === 'string' ? payload.text : '', MAX_THREAD_TEXT);
     await inConversation(address.reference, async (context) => {
       await context.sendActivity({ type: 'message', text, textFormat: 'plain' });
     });

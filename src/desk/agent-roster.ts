@@ -19,8 +19,7 @@ export type AgentSource = 'allow-list' | 'group' | 'team';
 
 /** Whether a caller may make a channel the ticket queue, and why not. */
 export type RegistrationDecision =
-  | { ok: true; via: AgentSource; current?: HelpdeskChannel }
-  | { ok: false; reason: 'not-configured' | 'not-agent' | 'other-tenant'; current?: HelpdeskChannel };
+  { ok: true; via: AgentSource; current?: HelpdeskChannel } | { ok: false; reason: 'not-configured' | 'not-agent' | 'other-tenant'; current?: HelpdeskChannel };
 
 export interface AgentRosterDeps extends ChannelSender {
   /** HELPDESK_AGENTS: aadObjectIds. */
@@ -141,7 +140,11 @@ export class AgentRoster {
       })
       .catch((error: Error) => {
         // One warning per run of failures, not one per card action.
-        if (!this.lastFailure) this.deps.log.warn({ err: error.message.slice(0, 300), teamId: channel.teamId }, 'could not read the help desk team roster; its members are not treated as agents until it answers');
+        if (!this.lastFailure)
+          this.deps.log.warn(
+            { err: error.message.slice(0, 300), teamId: channel.teamId },
+            'could not read the help desk team roster; its members are not treated as agents until it answers',
+          );
         this.lastFailure = { key, at: this.now() };
         return undefined;
       })

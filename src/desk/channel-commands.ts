@@ -136,12 +136,14 @@ export class ChannelCommands {
    */
   async register(context: TurnContext): Promise<void> {
     const a = context.activity;
+    // channelData is whatever Teams (or a caller) sent: read it as unknown values and check each.
+    const channelData = a.channelData as { team?: { id?: unknown; name?: unknown }; channel?: { id?: unknown }; tenant?: { id?: unknown } } | undefined;
     const m = messages(a.locale || undefined);
     const me = this.desk.caller(context);
-    const teamId = typeof a.channelData?.team?.id === 'string' ? a.channelData.team.id.slice(0, 256) : undefined;
-    const rawChannel = typeof a.channelData?.channel?.id === 'string' ? a.channelData.channel.id : a.conversation?.id;
+    const teamId = typeof channelData?.team?.id === 'string' ? channelData.team.id.slice(0, 256) : undefined;
+    const rawChannel = typeof channelData?.channel?.id === 'string' ? channelData.channel.id : a.conversation?.id;
     const channelId = a.conversation?.conversationType === 'channel' && typeof rawChannel === 'string' && rawChannel ? channelOf(rawChannel).slice(0, 256) : undefined;
-    const rawTenant = a.channelData?.tenant?.id ?? a.conversation?.tenantId;
+    const rawTenant = channelData?.tenant?.id ?? a.conversation?.tenantId;
     const tenantId = typeof rawTenant === 'string' && rawTenant ? rawTenant.slice(0, 128) : undefined;
     const audit = { audit: true, action: 'register-help-desk-channel', by: me.aadObjectId || undefined, byName: me.name, tenantId, channelId, teamId };
     if (!channelId || !teamId) {
@@ -192,7 +194,7 @@ export class ChannelCommands {
       `${who} made this channel the ticket queue${moved ? ' (it moved here from another channel, which has been told)' : ''}. New tickets will appear here as cards. Members of this team are agents, along with the people in HELPDESK_AGENTS and the agents group when those are set: claim, reply, transfer, send fix steps and resolve from the cards.`,
       'good',
     );
-    if (moved) await this.announceMove(old, who, plainLine(a.channelData?.team?.name, TEXT_LIMITS.name));
+    if (moved) await this.announceMove(old, who, plainLine(typeof channelData?.team?.name === 'string' ? channelData.team.name : undefined, TEXT_LIMITS.name));
   }
 
   /** Tells the old queue where tickets go now. A failure is logged; the move stands. */

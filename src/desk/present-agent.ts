@@ -19,7 +19,10 @@ const AGENT_STATUS: Record<Ticket['status'], string> = {
  * Transfer targets: everyone but the assignee, sorted by name, at most `AGENT_TRANSFER_CHOICES`
  * (a whole roster would not fit the card); `notShown` counts the rest.
  */
-export function transferTargets(agents: ReadonlyArray<{ aadObjectId: string; name: string }>, assigneeId: string | undefined): { shown: Array<{ id: string; name: string }>; notShown: number } {
+export function transferTargets(
+  agents: ReadonlyArray<{ aadObjectId: string; name: string }>,
+  assigneeId: string | undefined,
+): { shown: Array<{ id: string; name: string }>; notShown: number } {
   const seen = new Set<string>();
   const candidates = agents
     .filter((a) => a.aadObjectId && a.aadObjectId !== assigneeId && !seen.has(a.aadObjectId) && seen.add(a.aadObjectId))

@@ -19,7 +19,10 @@ const SYNONYMS: Record<string, string[]> = {
 
 /** Reads a typed reply as an answer to `questionId` ("yep", "I'm on VPN", "0x8004de90"); undefined when unclear. */
 export function matchTypedAnswer(questionId: QuestionId, raw: string): string | undefined {
-  const text = raw.trim().toLowerCase().replace(/[.!]+$/, '');
+  const text = raw
+    .trim()
+    .toLowerCase()
+    .replace(/[.!]+$/, '');
   const answers = QUESTIONS[questionId].answers;
   if (questionId === 'error-code') {
     const code = findOneDriveCode(text);
@@ -28,9 +31,7 @@ export function matchTypedAnswer(questionId: QuestionId, raw: string): string | 
   const exact = answers.find((a) => a.id === text || a.label.toLowerCase() === text);
   if (exact) return exact.id;
   // Longer phrases first, so "not sure" wins over "no".
-  const candidates = answers
-    .flatMap((a) => (SYNONYMS[a.id] ?? []).map((phrase) => ({ id: a.id, phrase })))
-    .sort((x, y) => y.phrase.length - x.phrase.length);
+  const candidates = answers.flatMap((a) => (SYNONYMS[a.id] ?? []).map((phrase) => ({ id: a.id, phrase }))).sort((x, y) => y.phrase.length - x.phrase.length);
   for (const { id, phrase } of candidates) {
     const pattern = new RegExp(`(^|\\b)${phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\b|$)`);
     if (pattern.test(text)) return id;

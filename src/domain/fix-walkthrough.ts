@@ -37,7 +37,13 @@ export function employeeSteps(playbook: Playbook, platform: Platform = 'windows'
  * IT, and steps that need local admin rights when the employee said they have none, are recorded
  * as skipped so the help desk sees them.
  */
-export function nextShowableStep(playbook: Playbook, from: number, hasAdminRights: boolean | undefined, answers: Answers = {}, platform: Platform = 'windows'): { index: number; skipped: FixStep[] } {
+export function nextShowableStep(
+  playbook: Playbook,
+  from: number,
+  hasAdminRights: boolean | undefined,
+  answers: Answers = {},
+  platform: Platform = 'windows',
+): { index: number; skipped: FixStep[] } {
   const skipped: FixStep[] = [];
   let index = from;
   for (; index < playbook.steps.length; index++) {
@@ -61,7 +67,14 @@ export function nextShowableStep(playbook: Playbook, from: number, hasAdminRight
  * Applies an outcome to the step on screen. "Fixed" ends the walkthrough; "still broken" and
  * "I can't do this" move to the next step; past the last step the case goes to a person.
  */
-export function applyStepResult(state: WalkthroughState, playbook: Playbook, result: FixResultValue, hasAdminRights: boolean | undefined, answers: Answers = {}, platform: Platform = 'windows'): WalkthroughNext {
+export function applyStepResult(
+  state: WalkthroughState,
+  playbook: Playbook,
+  result: FixResultValue,
+  hasAdminRights: boolean | undefined,
+  answers: Answers = {},
+  platform: Platform = 'windows',
+): WalkthroughNext {
   const step = playbook.steps[state.index];
   if (!step) return { kind: 'escalate', reason: 'There are no more steps to try.', skipped: [] };
   state.results.push({ stepId: step.id, result });
@@ -80,8 +93,8 @@ export function applyStepResult(state: WalkthroughState, playbook: Playbook, res
         : forIt
           ? 'The remaining steps are for IT, so the help desk will take it from here with everything you tried.'
           : couldNot
-          ? "You couldn't do some of the steps yourself, so the help desk will do them with you."
-          : "We've tried every step I know for this cause and it is still broken, so a person will take over.",
+            ? "You couldn't do some of the steps yourself, so the help desk will do them with you."
+            : "We've tried every step I know for this cause and it is still broken, so a person will take over.",
       skipped: next.skipped,
     };
   }

@@ -12,12 +12,7 @@ import type { CauseId } from './causes';
 import type { Answers, QuestionId } from './question-ids';
 
 /** What a typed message asks the bot to do. */
-export type MessageIntent =
-  | { kind: 'problem' }
-  | { kind: 'greeting' }
-  | { kind: 'command'; command: Command }
-  | { kind: 'unclear'; suggestion?: Command }
-  | { kind: 'other' };
+export type MessageIntent = { kind: 'problem' } | { kind: 'greeting' } | { kind: 'command'; command: Command } | { kind: 'unclear'; suggestion?: Command } | { kind: 'other' };
 
 /** Typed commands an employee or agent can use. */
 export type Command = 'start over' | 'help' | 'my tickets' | 'tickets' | 'use this channel for tickets' | 'lookup';
@@ -122,7 +117,11 @@ function compiled(locale?: string): Compiled {
     negations: anyOf(p.negations),
     switchedOff: anyOf(p.switchedOff),
     hedges: anyOf(p.hedges),
-    mentions: p.mentions.map((m) => ('flag' in m ? { pattern: anyOf(m.phrases), flag: m.flag } : { pattern: anyOf(m.phrases), question: m.question, answer: m.answer, negated: m.negated, deniedAfterBy: m.deniedAfterBy ? anyOf(m.deniedAfterBy) : undefined })),
+    mentions: p.mentions.map((m) =>
+      'flag' in m
+        ? { pattern: anyOf(m.phrases), flag: m.flag }
+        : { pattern: anyOf(m.phrases), question: m.question, answer: m.answer, negated: m.negated, deniedAfterBy: m.deniedAfterBy ? anyOf(m.deniedAfterBy) : undefined },
+    ),
     status: p.status.map((s) => ({
       question: s.question,
       subjects: anyOf(s.subjects),
@@ -175,7 +174,12 @@ function clausesOf(sentence: string): string[] {
 function isNegated(clause: string, index: number, length: number, c: Compiled, from = 0, deniedAfterBy?: RegExp): boolean {
   const before = clause.slice(from, index).split(' ').filter(Boolean).slice(-NEGATION_REACH).join(' ');
   if (test(c.negations, before)) return true;
-  const after = clause.slice(index + length).trim().split(' ').slice(0, NEGATION_REACH + 1).join(' ');
+  const after = clause
+    .slice(index + length)
+    .trim()
+    .split(' ')
+    .slice(0, NEGATION_REACH + 1)
+    .join(' ');
   if (deniedAfterBy) {
     const negation = new RegExp(`^(?:[a-z]+ )?(?:${c.negations.source}) (?:${deniedAfterBy.source})`);
     if (negation.test(after)) return true;
@@ -281,7 +285,11 @@ export function extractFacts(raw: string, locale?: string): ParsedFacts {
   for (const flag of deniedFlags) flags[flag as keyof typeof flags] = false;
   const aadstsCodes = [...text.matchAll(/(?<![a-z0-9])aadsts\s?-?(\d{5,6})(?![0-9])/g)].map((m) => Number(m[1]));
   // A hint counts only when it is not denied ("my account is not locked").
-  const causeHints = c.causeHints.filter((h) => sentencesOf(text).some((sentence) => clausesOf(sentence).some((clause) => matchesOf(h.pattern, clause).some((m) => !isNegated(clause, m.index, m[0].length, c))))).map((h) => h.cause);
+  const causeHints = c.causeHints
+    .filter((h) =>
+      sentencesOf(text).some((sentence) => clausesOf(sentence).some((clause) => matchesOf(h.pattern, clause).some((m) => !isNegated(clause, m.index, m[0].length, c)))),
+    )
+    .map((h) => h.cause);
   return { answers, ...flags, aadstsCodes: [...new Set(aadstsCodes)], hedged, contradicted, causeHints: [...new Set(causeHints)], codeFromWording: !code && Boolean(microsoft) };
 }
 

@@ -43,7 +43,10 @@ const policySchema = z
     key: z.string().min(1),
     displayName: z.string().min(1),
     conditions: z.record(z.unknown()),
-    grantControls: z.object({ operator: z.string(), builtInControls: z.array(z.string()) }).strict().nullable(),
+    grantControls: z
+      .object({ operator: z.string(), builtInControls: z.array(z.string()) })
+      .strict()
+      .nullable(),
     sessionControls: z.record(z.unknown()).optional(),
   })
   .strict();
@@ -68,7 +71,15 @@ const signInSchema = z
     place: z.string().optional(),
     /** Parts of the user's device as this sign-in reports them. */
     device: z
-      .object({ deviceId: z.string(), displayName: z.string(), operatingSystem: z.string(), browser: z.string(), isCompliant: z.boolean(), isManaged: z.boolean(), trustType: z.string() })
+      .object({
+        deviceId: z.string(),
+        displayName: z.string(),
+        operatingSystem: z.string(),
+        browser: z.string(),
+        isCompliant: z.boolean(),
+        isManaged: z.boolean(),
+        trustType: z.string(),
+      })
       .partial()
       .strict()
       .optional(),
@@ -194,9 +205,7 @@ export function buildTenantFromData(data: DemoTenantData, now: Date): DemoTenant
         ...(s.device !== undefined ? { device: s.device as Partial<SignInDeviceDetail> } : {}),
         ...(s.conditionalAccessStatus !== undefined ? { conditionalAccessStatus: s.conditionalAccessStatus } : {}),
         ...(s.additionalDetails !== undefined ? { additionalDetails: s.additionalDetails } : {}),
-        ...(s.policies !== undefined
-          ? { policies: s.policies.map((p) => b.applied(policies.get(p.policy)!, p.result, p.grantControls ?? [], p.sessionControls ?? [])) }
-          : {}),
+        ...(s.policies !== undefined ? { policies: s.policies.map((p) => b.applied(policies.get(p.policy)!, p.result, p.grantControls ?? [], p.sessionControls ?? [])) } : {}),
       };
       b.series(u.id, Array.isArray(s.hoursAgo) ? s.hoursAgo : [s.hoursAgo], spec);
     }

@@ -14,7 +14,16 @@ describe('routes: one table for every card verb and typed command', () => {
   });
 
   it("when the contract's agent verbs are looked up, then each is for agents only, in any place", () => {
-    for (const verb of [Verbs.ticketClaim, Verbs.ticketTransfer, Verbs.ticketReply, Verbs.ticketResolve, Verbs.ticketReopen, Verbs.ticketSendFix, Verbs.ticketAskInfo, Verbs.ticketHandBack]) {
+    for (const verb of [
+      Verbs.ticketClaim,
+      Verbs.ticketTransfer,
+      Verbs.ticketReply,
+      Verbs.ticketResolve,
+      Verbs.ticketReopen,
+      Verbs.ticketSendFix,
+      Verbs.ticketAskInfo,
+      Verbs.ticketHandBack,
+    ]) {
       const rows = CARD_ROUTES.filter((r) => r.verb === verb);
       assert.deepEqual(
         rows.map((r) => [r.who, r.where]),

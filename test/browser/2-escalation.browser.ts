@@ -22,7 +22,11 @@ describe('Journey 2 (browser): an employee escalates and an agent works the tick
   let ticketId = '';
 
   /** The ticket's card in the help desk channel, whatever state it shows. */
-  const agentCard = (): Locator => agent.cards().filter({ hasText: `Ticket ${ticketId} · ` }).first();
+  const agentCard = (): Locator =>
+    agent
+      .cards()
+      .filter({ hasText: `Ticket ${ticketId} · ` })
+      .first();
 
   before(async () => {
     browser = await openBrowser('escalation');
@@ -75,7 +79,12 @@ describe('Journey 2 (browser): an employee escalates and an agent works the tick
     let step = await employee.nextCard(before, /Step 1 of 5/);
     assert.match(await step.innerText(), /Quit OneDrive and start it again/);
     await shots.take(employee.page, 'fix-step', { docs: 'fix-step.png' });
-    for (const [n, answer] of [[1, 'Still broken'], [2, 'Still broken'], [3, "I can't do this"], [4, 'Still broken']] as const) {
+    for (const [n, answer] of [
+      [1, 'Still broken'],
+      [2, 'Still broken'],
+      [3, "I can't do this"],
+      [4, 'Still broken'],
+    ] as const) {
       before = await employee.cardCount();
       await employee.press(step, answer);
       step = await employee.nextCard(before, `Step ${n + 1} of 5`);
@@ -128,7 +137,7 @@ describe('Journey 2 (browser): an employee escalates and an agent works the tick
     assert.match(await told.innerText(), new RegExp(`Grady Archie from the help desk is working on ${ticketId}. Reply here`));
   });
 
-  it('when the agent replies from the card, then the employee reads it, and the employee\'s answer reaches the ticket thread', async () => {
+  it("when the agent replies from the card, then the employee reads it, and the employee's answer reaches the ticket thread", async () => {
     const reply = await agent.openShowCard(agentCard(), 'Reply');
     await reply.getByRole('textbox').fill('Hi Alex, I cleared the old sign-in on our side. Please sign out of Windows and back in with your new password, then start OneDrive.');
     await agent.press(reply, 'Send reply');
@@ -151,7 +160,7 @@ describe('Journey 2 (browser): an employee escalates and an agent works the tick
     await shots.take(agent.page, 'agent-ticket-thread', { docs: 'agent-ticket-thread.png', scroll: 'as-is' });
   });
 
-  it('when the agent answers in the ticket\'s thread instead, then the employee reads that too', async () => {
+  it("when the agent answers in the ticket's thread instead, then the employee reads that too", async () => {
     await agent.page.bringToFront();
     await agent.replyInThread(agentCard(), botName(), 'If OneDrive still asks for a password, use the new one.');
     await employee.card(/Grady Archie \(help desk\)[\s\S]*If OneDrive still asks for a password, use the new one/);

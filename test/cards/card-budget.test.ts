@@ -52,7 +52,13 @@ function hugeTicket(text: string = NOTE): Ticket {
   const agent: Person = { aadObjectId: 'aad-agent', name: `Kari ${'Nordmann '.repeat(50)}` };
   const caseFile = newCaseFile(NOW);
   caseFile.answers = { 'password-changed': 'yes', 'error-message': 'credentials' };
-  caseFile.steps = Array.from({ length: 30 }, (_, i) => ({ causeId: 'stale-credentials' as const, stepId: `s${i}`, title: `Step ${i} ${text.slice(0, 600)}`, result: 'not-fixed' as const, at: NOW.toISOString() }));
+  caseFile.steps = Array.from({ length: 30 }, (_, i) => ({
+    causeId: 'stale-credentials' as const,
+    stepId: `s${i}`,
+    title: `Step ${i} ${text.slice(0, 600)}`,
+    result: 'not-fixed' as const,
+    at: NOW.toISOString(),
+  }));
   const draft = draftTicket({
     caseFile,
     requester: employee,
@@ -66,7 +72,8 @@ function hugeTicket(text: string = NOTE): Ticket {
   });
   const ticket: Ticket = { ...draft, id: 'HD-000042', number: 42, version: 1 };
   assert.ok(claimTicket(ticket, agent, NOW).ok);
-  for (let i = 0; i < 500; i++) ticket.history.push({ at: NOW.toISOString(), actor: i % 2 ? agent : employee, action: 'replied', note: `Update ${i + 1}: ${text}`, internal: i % 7 === 0 ? true : undefined });
+  for (let i = 0; i < 500; i++)
+    ticket.history.push({ at: NOW.toISOString(), actor: i % 2 ? agent : employee, action: 'replied', note: `Update ${i + 1}: ${text}`, internal: i % 7 === 0 ? true : undefined });
   ticket.transcript = Array.from({ length: 300 }, (_, i) => ({ at: NOW.toISOString(), from: i % 2 ? ('agent' as const) : ('employee' as const), text: `Line ${i + 1}: ${text}` }));
   return ticket;
 }
@@ -126,7 +133,10 @@ describe('card budget', () => {
     it('when one shrinker is not enough, then the next one goes on from its smallest version', () => {
       type S = { count: number; length: number };
       const renderS = (s: S): AdaptiveCard => listCard(Array.from({ length: s.count }, () => 'y'.repeat(s.length)));
-      const shrinkers: Array<Shrinker<S>> = [(s) => (s.count > 2 ? [{ ...s, count: 2 }] : []), (s) => [500, 200, 50, 10].filter((n) => n < s.length).map((length) => ({ ...s, length }))];
+      const shrinkers: Array<Shrinker<S>> = [
+        (s) => (s.count > 2 ? [{ ...s, count: 2 }] : []),
+        (s) => [500, 200, 50, 10].filter((n) => n < s.length).map((length) => ({ ...s, length })),
+      ];
       const budget = cardBytes(renderS({ count: 2, length: 200 }));
       const card = fitToBudget({ count: 50, length: 1000 }, renderS, shrinkers, budget);
       assert.deepEqual(texts(card), ['y'.repeat(200), 'y'.repeat(200)]);
@@ -175,7 +185,10 @@ describe('card budget', () => {
 
     it('when even the shortest texts do not fit, then a minimal card says so and keeps refresh and actions if they fit', () => {
       const refresh = { action: { type: 'Action.Execute', title: 'Refresh', verb: 'ticket.refresh', data: { verb: 'ticket.refresh', ticketId: 'HD-1' } } };
-      const card = listCard(Array.from({ length: 500 }, () => 'm'.repeat(100)), { refresh, actions: [{ type: 'Action.Execute', title: 'Claim', verb: 'ticket.claim', data: { verb: 'ticket.claim', ticketId: 'HD-1' } }] });
+      const card = listCard(
+        Array.from({ length: 500 }, () => 'm'.repeat(100)),
+        { refresh, actions: [{ type: 'Action.Execute', title: 'Claim', verb: 'ticket.claim', data: { verb: 'ticket.claim', ticketId: 'HD-1' } }] },
+      );
       const shrunk = shrinkCard(card, 800);
       assert.ok(cardBytes(shrunk) <= 800);
       assert.match(texts(shrunk)[0], /too large for Teams/);
@@ -191,9 +204,19 @@ describe('card budget', () => {
       const element: fc.Arbitrary<Json> = fc.oneof(
         text.map((t) => ({ type: 'TextBlock', text: t, wrap: true })),
         fc.array(text, { minLength: 1, maxLength: 3 }).map((runs) => ({ type: 'RichTextBlock', inlines: runs.map((t) => ({ type: 'TextRun', text: t })) })),
-        fc.array(fc.tuple(fc.string({ minLength: 1, maxLength: 20 }).map((t) => t.replace(/\$\{/g, '$ {')), text), { minLength: 1, maxLength: 4 }).map((facts) => ({ type: 'FactSet', facts: facts.map(([title, value]) => ({ title, value })) })),
+        fc
+          .array(
+            fc.tuple(
+              fc.string({ minLength: 1, maxLength: 20 }).map((t) => t.replace(/\$\{/g, '$ {')),
+              text,
+            ),
+            { minLength: 1, maxLength: 4 },
+          )
+          .map((facts) => ({ type: 'FactSet', facts: facts.map(([title, value]) => ({ title, value })) })),
       );
-      const section: fc.Arbitrary<Json> = fc.tuple(fc.boolean(), fc.array(element, { minLength: 1, maxLength: 6 })).map(([optional, items]) => ({ type: 'Container', optional, items }));
+      const section: fc.Arbitrary<Json> = fc
+        .tuple(fc.boolean(), fc.array(element, { minLength: 1, maxLength: 6 }))
+        .map(([optional, items]) => ({ type: 'Container', optional, items }));
       fc.assert(
         fc.property(fc.array(fc.oneof(element, section), { maxLength: 25 }), fc.integer({ min: 300, max: 30_000 }), (items, budget) => {
           // Optional sections get unique ids, as in the bot's templates.
@@ -273,7 +296,11 @@ describe('card budget', () => {
             signature: `53003 · ${text}`,
             count: 1000,
             windowMinutes: 30,
-            tickets: Array.from({ length: 500 }, (_, i) => ({ ticketId: `HD-${String(i + 1).padStart(6, '0')}`, requesterName: `${LONG_NAME} ${text.slice(0, 300)}`, when: '09:00' })),
+            tickets: Array.from({ length: 500 }, (_, i) => ({
+              ticketId: `HD-${String(i + 1).padStart(6, '0')}`,
+              requesterName: `${LONG_NAME} ${text.slice(0, 300)}`,
+              when: '09:00',
+            })),
             employees: Array.from({ length: 500 }, () => `${LONG_NAME} ${text.slice(0, 300)}`),
           }),
         );
@@ -284,7 +311,7 @@ describe('card budget', () => {
       });
     }
 
-    it('when the cards that carry only the bot\'s words get oversized content, then shrinkCard still keeps them within the budget', () => {
+    it("when the cards that carry only the bot's words get oversized content, then shrinkCard still keeps them within the budget", () => {
       const huge = NOTE.repeat(5);
       assertFits(renderResolvedCard({ causeId: 'stale-credentials', causeTitle: 'Saved sign-in details are out of date', verify: huge }));
       assertFits(renderEscalateCard({ causeId: 'stale-credentials', causeTitle: 'Saved sign-in details are out of date', reason: huge, summary: [huge, huge] }));
@@ -312,7 +339,11 @@ describe('card budget', () => {
       const lines = texts(transcript).filter((line) => line.startsWith('Line '));
       assert.ok(lines.length >= 1);
       const numbers = lines.map((line) => Number(/^Line (\d+):/.exec(line)?.[1]));
-      assert.deepEqual(numbers, Array.from({ length: lines.length }, (_, i) => 300 - lines.length + 1 + i), 'the latest lines, oldest first');
+      assert.deepEqual(
+        numbers,
+        Array.from({ length: lines.length }, (_, i) => 300 - lines.length + 1 + i),
+        'the latest lines, oldest first',
+      );
       assert.ok(texts(transcript).includes(`The last ${lines.length} of 300 messages, oldest first. ${300 - lines.length} earlier messages are on the ticket.`));
     });
 
@@ -325,7 +356,7 @@ describe('card budget', () => {
       assert.ok(history.length >= 2, 'several updates are kept, shortened, rather than one');
     });
 
-    it('when the outbox asks for a smaller budget after a 413, then the agents\' card and shrinkCard both meet it', () => {
+    it("when the outbox asks for a smaller budget after a 413, then the agents' card and shrinkCard both meet it", () => {
       const model = presentAgentTicket(hugeTicket(WIDE), ROSTER, 'UTC');
       for (const budget of [16_000, 10_000]) {
         const rendered = renderAgentTicketCard(model, budget);

@@ -46,7 +46,7 @@ describe('cards: IT steps go to agents, and confidence means something', () => {
     assert.doesNotMatch(text, /Confidence/);
   });
 
-  it('when only the employee\'s answers support the cause, then the card never says High and says what it rests on', () => {
+  it("when only the employee's answers support the cause, then the card never says High and says what it rests on", () => {
     const d = diagnose({ answers: { 'error-code': '0x8004de4a' } });
     const text = allText(renderDiagnosisCard(presentDiagnosis(d, newCaseFile(NOW), undefined)));
     assert.doesNotMatch(text, /Confidence: High/);

@@ -51,7 +51,13 @@ describe('ticket views', () => {
   });
 
   it('when an agent opens the same ticket, then the internal note is there, marked as only for agents', () => {
-    const card = renderAgentTicketCard(presentAgentTicket(transferredTicket(), [KARI, MEGAN].map((p) => ({ aadObjectId: p.aadObjectId, name: p.name })), 'UTC'));
+    const card = renderAgentTicketCard(
+      presentAgentTicket(
+        transferredTicket(),
+        [KARI, MEGAN].map((p) => ({ aadObjectId: p.aadObjectId, name: p.name })),
+        'UTC',
+      ),
+    );
     const history = shownTexts(card).map((shown) => shown.text);
     const noteAt = history.indexOf(`Kari Nordmann left a note for Megan Bowen: ${NOTE}`);
     assert.ok(noteAt > 0, history.join('\n'));

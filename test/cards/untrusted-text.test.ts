@@ -160,6 +160,7 @@ describe('untrusted text in cards', () => {
         fc.property(fc.string({ unit: 'binary', maxLength: 400 }), fc.integer({ min: 1, max: 300 }), (text, max) => {
           const once = plainText(text, max);
           assert.ok(once.length <= max);
+          // eslint-disable-next-line no-control-regex -- the point is that control characters never survive
           assert.ok(!/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/.test(once));
           assert.ok(!once.includes('{{'));
           assert.equal(plainText(once, max), once);
@@ -255,11 +256,17 @@ describe('untrusted text in cards', () => {
     });
 
     it('when an agent resolves with a hostile name and note, then the employee sees them as plain text', () => {
-      assertShownAsPlainText(renderTicketResolvedCard({ ticketId: 'HD-000042', agentName: hostile('resolver'), note: hostile('resolution'), causeTitle: 'Unknown' }), ['resolver', 'resolution']);
+      assertShownAsPlainText(renderTicketResolvedCard({ ticketId: 'HD-000042', agentName: hostile('resolver'), note: hostile('resolution'), causeTitle: 'Unknown' }), [
+        'resolver',
+        'resolution',
+      ]);
     });
 
-    it('when a notice relays an agent\'s hostile message, then its title and text are plain text', () => {
-      assertShownAsPlainText(renderMessageCard({ title: `${hostile('notice-title')} (help desk)`, text: hostile('notice-text'), tone: 'default' }), ['notice-title', 'notice-text']);
+    it("when a notice relays an agent's hostile message, then its title and text are plain text", () => {
+      assertShownAsPlainText(renderMessageCard({ title: `${hostile('notice-title')} (help desk)`, text: hostile('notice-text'), tone: 'default' }), [
+        'notice-title',
+        'notice-text',
+      ]);
     });
 
     it('when the greeting uses a hostile display name, then it is plain text', () => {

@@ -64,7 +64,13 @@ describe('deliveries with bot credentials (real CloudAdapter, loopback connector
       ...overrides,
     });
   };
-  const notify = (): OutboxItem => ({ id: '1', kind: 'notify-employee', payload: { ticketId: ticket.id, title: 'Kari (help desk)', text: 'Please restart OneDrive.' }, attempts: 1, nextAttemptAt: 0 });
+  const notify = (): OutboxItem => ({
+    id: '1',
+    kind: 'notify-employee',
+    payload: { ticketId: ticket.id, title: 'Kari (help desk)', text: 'Please restart OneDrive.' },
+    attempts: 1,
+    nextAttemptAt: 0,
+  });
 
   it('when the stored address is not a Teams service URL, then nothing is sent (no token leaves) and the worker dead-letters the item at once', async () => {
     await assert.rejects(deliverer()(notify()), UntrustedServiceUrlError);
@@ -131,7 +137,13 @@ describe('deliveries with bot credentials (real CloudAdapter, loopback connector
     });
     after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-    const webhookItem = (): OutboxItem => ({ id: '2', kind: 'webhook', payload: { ticketId: ticket.id, event: 'created', at: new Date().toISOString() }, attempts: 1, nextAttemptAt: 0 });
+    const webhookItem = (): OutboxItem => ({
+      id: '2',
+      kind: 'webhook',
+      payload: { ticketId: ticket.id, event: 'created', at: new Date().toISOString() },
+      attempts: 1,
+      nextAttemptAt: 0,
+    });
 
     it('when the bot has credentials and the webhook URL is plain http, then nothing is posted and the failure is permanent', async () => {
       hits = 0;

@@ -104,7 +104,10 @@ describe('OutboxWorker (real SQLite outbox)', function () {
     await worker!.idle();
     assert.equal(calls.get('notify-employee'), 3, 'tried maxAttempts times');
     assert.equal(calls.get('webhook'), 1, 'a permanent failure is not retried');
-    assert.deepEqual(notices.map((n) => [n.payload.deadKind, n.payload.ticketId]).sort(), [['notify-employee', 'HD-000001'], ['webhook', 'HD-000002']]);
+    assert.deepEqual(notices.map((n) => [n.payload.deadKind, n.payload.ticketId]).sort(), [
+      ['notify-employee', 'HD-000001'],
+      ['webhook', 'HD-000002'],
+    ]);
     assert.equal(await stores.outbox.deadLetterCount(), 2);
     assert.deepEqual((await stores.outbox.listDeadLetters(10)).map((d) => d.lastError).sort(), ['HTTP 503 from the connector', 'the Bot Connector answered 403']);
   });

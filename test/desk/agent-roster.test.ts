@@ -12,7 +12,12 @@ import type { Stores } from '../../src/store/stores';
 import { LoopbackConnector } from '../support/loopback-connector';
 
 /** A logger that keeps what it is given. */
-function recordingLog(): { entries: Array<{ level: string; obj: object; msg?: string }>; info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void } {
+function recordingLog(): {
+  entries: Array<{ level: string; obj: object; msg?: string }>;
+  info: (o: object, m?: string) => void;
+  warn: (o: object, m?: string) => void;
+  error: (o: object, m?: string) => void;
+} {
   const entries: Array<{ level: string; obj: object; msg?: string }> = [];
   return {
     entries,
@@ -144,10 +149,25 @@ describe('AgentRoster and the registration rule (contract §3a), over a real SQL
 
 describe('the channel command', () => {
   it('when the words are exactly the command (any case, optional full stop or exclamation mark), then it is the command; anything more or less is not', () => {
-    for (const text of ['use this channel for tickets', 'Use This Channel For Tickets', '  use this channel for tickets.  ', 'use this channel for tickets!', '<at>Helpdesk</at> use this channel for tickets', 'use  this channel&nbsp;for tickets']) {
+    for (const text of [
+      'use this channel for tickets',
+      'Use This Channel For Tickets',
+      '  use this channel for tickets.  ',
+      'use this channel for tickets!',
+      '<at>Helpdesk</at> use this channel for tickets',
+      'use  this channel&nbsp;for tickets',
+    ]) {
       assert.equal(isRegistrationCommand(text), true, text);
     }
-    for (const text of ["please don't use this channel for tickets", 'use this channel for tickets please', 'do not use this channel for tickets', 'use this channel for tickets?', 'use this channel for tickets!!', 'use this channel', '']) {
+    for (const text of [
+      "please don't use this channel for tickets",
+      'use this channel for tickets please',
+      'do not use this channel for tickets',
+      'use this channel for tickets?',
+      'use this channel for tickets!!',
+      'use this channel',
+      '',
+    ]) {
       assert.equal(isRegistrationCommand(text), false, text);
     }
   });

@@ -33,7 +33,12 @@ describe('playbooks', () => {
   });
 
   it('when the knowledge base is listed, then it holds no playbook for an id outside the contract', () => {
-    assert.deepEqual(allPlaybooks().map((p) => p.causeId).sort(), [...CAUSE_IDS].sort());
+    assert.deepEqual(
+      allPlaybooks()
+        .map((p) => p.causeId)
+        .sort(),
+      [...CAUSE_IDS].sort(),
+    );
   });
 
   it('when a playbook explains its cause, then the explanation is one plain sentence ending with a full stop', () => {
@@ -167,8 +172,8 @@ describe('playbooks', () => {
   });
 
   it('when IT reviews a Conditional Access block, then the steps cover non-interactive sign-in logs, What If, report-only and the time changes take', () => {
-    const adminText = getPlaybook('conditional-access-block').steps
-      .filter((step) => step.audience === 'needs-admin')
+    const adminText = getPlaybook('conditional-access-block')
+      .steps.filter((step) => step.audience === 'needs-admin')
       .map(stepText)
       .join('\n');
     assert.match(adminText, /non-interactive/i);

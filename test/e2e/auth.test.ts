@@ -112,7 +112,7 @@ describe('e2e: with credentials, every bad token is refused with 401 and one log
     }
     assert.equal(entry.level, 40, 'a warning');
     assert.match(String(entry.msg), msg);
-    if (reason) assert.match(String(entry.reason ?? entry.problem ?? ''), reason);
+    if (reason) assert.match(String((entry.reason ?? entry.problem ?? '') as string), reason);
     assert.doesNotMatch(lines[0]!, /stack|\n\s+at |Error:/, 'no stack trace');
     return entry;
   }
@@ -159,7 +159,7 @@ describe('e2e: with credentials, every bad token is refused with 401 and one log
     await assertUnauthorized(activity(connector.url), token({ claims: { iss: 'https://sts.windows.net/attacker/' } }), /wrong issuer/);
   });
 
-  it('when the token\'s serviceurl claim is not the activity\'s serviceUrl, then 401 and one warning', async () => {
+  it("when the token's serviceurl claim is not the activity's serviceUrl, then 401 and one warning", async () => {
     await assertUnauthorized(activity(connector.url), token({ serviceUrl: 'https://smba.trafficmanager.net/emea/' }), /serviceurl claim/);
   });
 
@@ -235,7 +235,12 @@ describe('e2e: with credentials and the key endpoint unreachable, tokens are ref
     const result = await postTo(bot.url, activity(connector.url), `Bearer ${openid.channelToken({ appId: APP_ID, serviceUrl: connector.url })}`);
     assert.equal(result.status, 401);
     assert.deepEqual(result.body, { error: 'unauthorized' });
-    const line = await until('the refusal log line', () => bot.log.slice(start).split('\n').find((l) => l.includes('request refused')));
+    const line = await until('the refusal log line', () =>
+      bot.log
+        .slice(start)
+        .split('\n')
+        .find((l) => l.includes('request refused')),
+    );
     assert.match(line, /signing keys unavailable/);
     assert.doesNotMatch(bot.log.slice(start), /\n\s+at /, 'no stack trace');
   });
@@ -250,11 +255,9 @@ describe('e2e: with credentials, a valid channel token is accepted and the bot a
   before(async () => {
     await openid.start();
     await h.connector.start();
-    await h.start(
-      { BOT_ID: APP_ID, BOT_PASSWORD: PASSWORD, BOT_OPENID_METADATA_URL: openid.metadataUrl, TRUSTED_SERVICE_URLS: h.connector.url },
-      undefined,
-      { botCredentials: credentials },
-    );
+    await h.start({ BOT_ID: APP_ID, BOT_PASSWORD: PASSWORD, BOT_OPENID_METADATA_URL: openid.metadataUrl, TRUSTED_SERVICE_URLS: h.connector.url }, undefined, {
+      botCredentials: credentials,
+    });
     h.authorize = (a) => `Bearer ${openid.channelToken({ appId: APP_ID, serviceUrl: String(a.serviceUrl) })}`;
   });
   after(async () => {
@@ -265,8 +268,11 @@ describe('e2e: with credentials, a valid channel token is accepted and the bot a
   it('when a message comes with a valid token, then 200 and the help card reaches the trusted connector', async () => {
     const replies = await h.chat({ aadObjectId: 'auth-user-aad', name: 'Auth User' }).say('help');
     assert.match(cardsOf(replies).map(cardText).join('\n'), /What I can do/);
-    assert.ok(credentials.created > 0, 'the reply was sent with the bot\'s credentials');
-    assert.ok(openid.requests.some((r) => r.endsWith('/keys')), 'the keys were read from the OpenID server');
+    assert.ok(credentials.created > 0, "the reply was sent with the bot's credentials");
+    assert.ok(
+      openid.requests.some((r) => r.endsWith('/keys')),
+      'the keys were read from the OpenID server',
+    );
   });
 
   it('when the same message comes without a token, then 401 and nothing is sent', async () => {

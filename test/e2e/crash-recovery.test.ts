@@ -47,7 +47,14 @@ function inChannel(bot: CrashableBot, from: typeof AGENT_A, extra: Json, convers
 const NEW_THREAD = /\/v3\/conversations\/?$/;
 
 function ticketIdsIn(replies: Json[]): string[] {
-  return [...new Set(cardsOf(replies).flatMap(actionData).map((d) => d.ticketId).filter((id): id is string => typeof id === 'string'))];
+  return [
+    ...new Set(
+      cardsOf(replies)
+        .flatMap(actionData)
+        .map((d) => d.ticketId)
+        .filter((id): id is string => typeof id === 'string'),
+    ),
+  ];
 }
 
 function textOf(body: Json): string {
@@ -77,16 +84,35 @@ describe('e2e: the bot is killed (SIGKILL) at each step of ticket creation and d
       db.close();
     }
   }
-  const ticketRows = (requester: string): Array<{ id: string }> => readDb((db) => db.prepare('SELECT id FROM tickets WHERE requester = ? ORDER BY number').all(requester) as Array<{ id: string }>);
+  const ticketRows = (requester: string): Array<{ id: string }> =>
+    readDb((db) => db.prepare('SELECT id FROM tickets WHERE requester = ? ORDER BY number').all(requester) as Array<{ id: string }>);
   const outboxRows = (kind: string, ticketId: string): Array<{ done_at: number | null }> =>
     readDb((db) => db.prepare("SELECT done_at FROM outbox WHERE kind = ? AND json_extract(payload, '$.ticketId') = ?").all(kind, ticketId) as Array<{ done_at: number | null }>);
   const channelPosts = (ticketId: string): Json[] =>
-    connector.calls.filter((c) => c.method === 'POST' && NEW_THREAD.test(c.path) && c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && cardsIn(c.body).some((card) => cardText(card).includes(ticketId))).map((c) => c.body);
+    connector.calls
+      .filter(
+        (c) =>
+          c.method === 'POST' &&
+          NEW_THREAD.test(c.path) &&
+          c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) &&
+          cardsIn(c.body).some((card) => cardText(card).includes(ticketId)),
+      )
+      .map((c) => c.body);
   const threadOf = (ticketId: string): string | undefined =>
-    connector.calls.find((c) => c.method === 'POST' && NEW_THREAD.test(c.path) && c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && cardsIn(c.body).some((card) => cardText(card).includes(ticketId)))?.conversationId;
+    connector.calls.find(
+      (c) =>
+        c.method === 'POST' &&
+        NEW_THREAD.test(c.path) &&
+        c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) &&
+        cardsIn(c.body).some((card) => cardText(card).includes(ticketId)),
+    )?.conversationId;
   /** Nothing left to deliver: "exactly once" is checked after the outbox has settled. */
   const outboxSettled = (): Promise<true> =>
-    connector.waitFor(() => readDb((db) => (db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE done_at IS NULL AND dead_at IS NULL').get() as { n: number }).n) === 0 || undefined, 30_000, 'the outbox to settle');
+    connector.waitFor(
+      () => readDb((db) => (db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE done_at IS NULL AND dead_at IS NULL').get() as { n: number }).n) === 0 || undefined,
+      30_000,
+      'the outbox to settle',
+    );
   const personalPath = (chat: Chat): RegExp => new RegExp(`/v3/conversations/${encodeURIComponent(chat.conversationId)}/`);
 
   async function reachTicketCreate(chat: Chat, causeId: string): Promise<Json> {
@@ -109,7 +135,10 @@ describe('e2e: the bot is killed (SIGKILL) at each step of ticket creation and d
     const again = await chat.submit(create);
     assert.match(allText(again), /already have a ticket/i);
     assert.deepEqual(ticketIdsIn(again), [ticketId]);
-    assert.deepEqual(ticketRows(requester).map((r) => r.id), [ticketId]);
+    assert.deepEqual(
+      ticketRows(requester).map((r) => r.id),
+      [ticketId],
+    );
   }
 
   before(async function () {
@@ -118,7 +147,11 @@ describe('e2e: the bot is killed (SIGKILL) at each step of ticket creation and d
     await connector.start();
     connector.teamMembers.set(TEAM_ID, [AGENT_A]);
     await bot.process.start(env);
-    await inChannel(bot, AGENT_A, { type: 'message', text: '<at>Helpdesk</at> use this channel for tickets', entities: [{ type: 'mention', text: '<at>Helpdesk</at>', mentioned: { id: '28:bot', name: 'Helpdesk' } }] });
+    await inChannel(bot, AGENT_A, {
+      type: 'message',
+      text: '<at>Helpdesk</at> use this channel for tickets',
+      entities: [{ type: 'mention', text: '<at>Helpdesk</at>', mentioned: { id: '28:bot', name: 'Helpdesk' } }],
+    });
     await connector.waitFor((calls) => calls.some((c) => c.conversationId === CHANNEL_ID && /help desk queue/i.test(textOf(c.body))), 10_000, 'the channel registered');
   });
 
@@ -198,7 +231,17 @@ describe('e2e: the bot is killed (SIGKILL) at each step of ticket creation and d
 
     const held = connector.hungCount;
     connector.hangNext(100, personalPath(chat));
-    const claim = await inChannel(bot, AGENT_A, { type: 'invoke', name: 'adaptiveCard/action', replyToId: /;messageid=(.+)$/.exec(thread)?.[1], value: { action: { type: 'Action.Execute', verb: 'ticket.claim', data: { verb: 'ticket.claim', ticketId } } } }, thread);
+    const claim = await inChannel(
+      bot,
+      AGENT_A,
+      {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        replyToId: /;messageid=(.+)$/.exec(thread)?.[1],
+        value: { action: { type: 'Action.Execute', verb: 'ticket.claim', data: { verb: 'ticket.claim', ticketId } } },
+      },
+      thread,
+    );
     assert.equal(claim.status, 200, JSON.stringify(claim.body));
     await connector.waitFor(() => connector.hungCount > held || undefined, 15_000, 'the claim notice in flight');
 
@@ -208,7 +251,13 @@ describe('e2e: the bot is killed (SIGKILL) at each step of ticket creation and d
     await connector.waitFor(() => notices() > 0 || undefined, 30_000, 'the claim notice after the restart');
     await outboxSettled();
     assert.equal(notices(), 1);
-    assert.equal(channelPosts(ticketId).length, 1, `the ticket was posted more than once: ${channelPosts(ticketId).map((b) => textOf(b).slice(0, 400)).join('\n=====\n')}`);
+    assert.equal(
+      channelPosts(ticketId).length,
+      1,
+      `the ticket was posted more than once: ${channelPosts(ticketId)
+        .map((b) => textOf(b).slice(0, 400))
+        .join('\n=====\n')}`,
+    );
     await pressAgainShows(chat, create, ticketId, s.userId);
   });
 });

@@ -55,7 +55,13 @@ function helpdesk(env: Record<string, string>): BotHarness {
 function lookups(h: BotHarness) {
   const cardPosts = (ticketId: string) =>
     // New threads only (createConversation), not replies inside a thread.
-    h.connector.calls.filter((c) => c.method === 'POST' && NEW_THREAD.test(c.path) && c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && cardsIn(c.body).some((card) => cardText(card).includes(ticketId)));
+    h.connector.calls.filter(
+      (c) =>
+        c.method === 'POST' &&
+        NEW_THREAD.test(c.path) &&
+        c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) &&
+        cardsIn(c.body).some((card) => cardText(card).includes(ticketId)),
+    );
   return {
     cardPosts,
     threadOf: (ticketId: string): Promise<string> => h.connector.waitFor(() => cardPosts(ticketId)[0]?.conversationId, 15_000, `the channel card of ${ticketId}`),
@@ -104,7 +110,11 @@ describe('e2e: deliveries survive connector failures, hangs and oversized cards'
     assert.equal(h.connector.failedCount, 4, 'the reply in the channel failed');
     assert.ok(result.status < 500, `answered ${result.status}`);
     assert.deepEqual(somethingWentWrong(mark), []);
-    assert.deepEqual(h.connector.calls.slice(mark).filter((c) => c.conversationId === CHANNEL_ID && c.body.type === 'message'), [], 'nothing posted into the channel');
+    assert.deepEqual(
+      h.connector.calls.slice(mark).filter((c) => c.conversationId === CHANNEL_ID && c.body.type === 'message'),
+      [],
+      'nothing posted into the channel',
+    );
   });
 
   it("when one ticket's channel post hangs, then another ticket's claim notice is still delivered, and the held card is posted once when the connector answers", async () => {
@@ -150,7 +160,10 @@ describe('e2e: deliveries survive connector failures, hangs and oversized cards'
     assert.equal(posts.length, 1);
     const posted = cardsIn(posts[0]!.body)[0]!;
     assert.ok(bytesOf(posted) < bytesOf(refusedCard), `posted ${bytesOf(posted)} bytes, refused ${bytesOf(refusedCard)}`);
-    assert.ok(actionData(posted).some((d) => d.verb === 'ticket.claim' && d.ticketId === ticketId), 'the smaller card keeps its claim button');
+    assert.ok(
+      actionData(posted).some((d) => d.verb === 'ticket.claim' && d.ticketId === ticketId),
+      'the smaller card keeps its claim button',
+    );
   });
 });
 

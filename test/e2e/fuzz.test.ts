@@ -69,7 +69,18 @@ const cardDataArb = fc
 
 const valueArb = fc.oneof(
   { weight: 4, arbitrary: cardDataArb },
-  { weight: 3, arbitrary: fc.record({ action: fc.record({ type: fc.constantFrom('Action.Execute', 'Action.Submit', 'x'), verb: fc.oneof(fc.constantFrom(...VERBS), fc.string({ maxLength: 10 })), data: cardDataArb }, { requiredKeys: [] }) }, { requiredKeys: [] }) },
+  {
+    weight: 3,
+    arbitrary: fc.record(
+      {
+        action: fc.record(
+          { type: fc.constantFrom('Action.Execute', 'Action.Submit', 'x'), verb: fc.oneof(fc.constantFrom(...VERBS), fc.string({ maxLength: 10 })), data: cardDataArb },
+          { requiredKeys: [] },
+        ),
+      },
+      { requiredKeys: [] },
+    ),
+  },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
 );
 
@@ -86,20 +97,50 @@ function activityArb(serviceUrl: string): fc.Arbitrary<Json> {
     .record(
       {
         type: fc.oneof(
-          { weight: 6, arbitrary: fc.constantFrom('message', 'message', 'invoke', 'conversationUpdate', 'installationUpdate', 'messageReaction', 'typing', 'event', 'messageUpdate', 'messageDelete', 'endOfConversation') },
+          {
+            weight: 6,
+            arbitrary: fc.constantFrom(
+              'message',
+              'message',
+              'invoke',
+              'conversationUpdate',
+              'installationUpdate',
+              'messageReaction',
+              'typing',
+              'event',
+              'messageUpdate',
+              'messageDelete',
+              'endOfConversation',
+            ),
+          },
           { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
         ),
         name: fc.oneof(fc.constantFrom('adaptiveCard/action', 'task/fetch', 'composeExtension/query', 'signin/verifyState', 'fileConsent/invoke'), fc.string({ maxLength: 20 })),
         text: textArb,
         value: valueArb,
-        conversationId: fc.oneof(fc.constantFrom('a:fuzz-1', 'a:fuzz-2', '19:helpdesk-queue@thread.tacv2', '19:helpdesk-queue@thread.tacv2;messageid=act-1'), fc.string({ minLength: 1, maxLength: 40 })),
+        conversationId: fc.oneof(
+          fc.constantFrom('a:fuzz-1', 'a:fuzz-2', '19:helpdesk-queue@thread.tacv2', '19:helpdesk-queue@thread.tacv2;messageid=act-1'),
+          fc.string({ minLength: 1, maxLength: 40 }),
+        ),
         conversationType: fc.constantFrom<string | undefined>('personal', 'personal', 'channel', 'groupChat', 'weird', undefined),
         tenant: tenantArb,
-        from: fc.record({ id: fc.oneof(fc.constant('29:fuzz'), fc.string({ minLength: 1, maxLength: 20 })), name: fc.string({ maxLength: 40 }), aadObjectId: fc.oneof(fc.constantFrom('fuzz-user', 'agent-a-aad'), fc.string({ maxLength: 20 })) }, { requiredKeys: ['id'] }),
+        from: fc.record(
+          {
+            id: fc.oneof(fc.constant('29:fuzz'), fc.string({ minLength: 1, maxLength: 20 })),
+            name: fc.string({ maxLength: 40 }),
+            aadObjectId: fc.oneof(fc.constantFrom('fuzz-user', 'agent-a-aad'), fc.string({ maxLength: 20 })),
+          },
+          { requiredKeys: ['id'] },
+        ),
         replyToId: fc.string({ maxLength: 20 }),
         localTimezone: fc.constantFrom('Europe/London', 'Not/AZone', '', 'UTC'),
-        membersAdded: fc.array(fc.record({ id: fc.oneof(fc.constant('28:bot'), fc.constant('29:fuzz'), fc.string({ maxLength: 10 })), name: fc.string({ maxLength: 10 }) }), { maxLength: 3 }),
-        channelData: fc.record({ team: fc.record({ id: fc.string({ maxLength: 20 }) }), channel: fc.record({ id: fc.string({ maxLength: 20 }) }), extra: fc.jsonValue({ maxDepth: 2 }) }, { requiredKeys: [] }),
+        membersAdded: fc.array(fc.record({ id: fc.oneof(fc.constant('28:bot'), fc.constant('29:fuzz'), fc.string({ maxLength: 10 })), name: fc.string({ maxLength: 10 }) }), {
+          maxLength: 3,
+        }),
+        channelData: fc.record(
+          { team: fc.record({ id: fc.string({ maxLength: 20 }) }), channel: fc.record({ id: fc.string({ maxLength: 20 }) }), extra: fc.jsonValue({ maxDepth: 2 }) },
+          { requiredKeys: [] },
+        ),
         weirdServiceUrl: rarely(fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('ftp://x', 'javascript:alert(1)', 'not a url', '//relative')), 12),
         drop: rarely(fc.constantFrom('type', 'conversation', 'from', 'recipient', 'serviceUrl', 'channelId', 'text', 'channelData'), 6),
       },
@@ -176,7 +217,11 @@ describe('e2e fuzz: random activities never get a 5xx nor crash the bot, and it 
   it('when the fuzz is over, then no turn failed: the log has no error and no stack trace (seed in the message)', async () => {
     await fetch(`${bot.url}/healthz`);
     const failures = bot.log.split('\n').filter((line) => /"level":(50|60)/.test(line) || /^\s+at /.test(line));
-    assert.deepEqual(failures.map((line) => line.slice(0, 300)), [], `FUZZ_SEED=${SEED}`);
+    assert.deepEqual(
+      failures.map((line) => line.slice(0, 300)),
+      [],
+      `FUZZ_SEED=${SEED}`,
+    );
   });
 
   it('after the fuzz, a normal conversation still works and its state is kept between turns', async () => {

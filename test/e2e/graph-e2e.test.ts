@@ -74,14 +74,26 @@ describe('e2e through Microsoft Graph: the triage scenarios give the same causes
 
   it('when the run is over, then one token was requested, every diagnosis took at most 2 round trips, and the reports limit was never breached', () => {
     assert.equal(roundTrips.length, SCENARIOS.length + 1, 'every diagnosis counted');
-    assert.ok(roundTrips.every((r) => r.trips <= 2), JSON.stringify(roundTrips));
+    assert.ok(
+      roundTrips.every((r) => r.trips <= 2),
+      JSON.stringify(roundTrips),
+    );
     assert.equal(credential.calls, 1, 'getToken called once across the run');
     assert.equal(server.breaches, 0, 'no reports-API breach');
     assert.ok(server.maxReportsInWindow <= 5, `max ${server.maxReportsInWindow} reports requests in 10 s`);
-    assert.ok(server.httpRequests.every((r) => /^\/(v1\.0|beta)\/\$batch$/.test(r.url)), 'every request is a JSON batch');
+    assert.ok(
+      server.httpRequests.every((r) => /^\/(v1\.0|beta)\/\$batch$/.test(r.url)),
+      'every request is a JSON batch',
+    );
     const signInReads = server.routed.filter((r) => r.url.includes('/auditLogs/signIns')).map((r) => decodeURIComponent(r.url));
-    assert.ok(signInReads.some((u) => u.includes('userId eq')), 'a quiet lookup read its own sign-ins');
-    assert.ok(signInReads.some((u) => !u.includes('userId eq') && u.includes('appId eq')), 'busy lookups shared the tenant-wide feed');
+    assert.ok(
+      signInReads.some((u) => u.includes('userId eq')),
+      'a quiet lookup read its own sign-ins',
+    );
+    assert.ok(
+      signInReads.some((u) => !u.includes('userId eq') && u.includes('appId eq')),
+      'busy lookups shared the tenant-wide feed',
+    );
     assert.ok(signInReads.length <= 8, `${signInReads.length} reports requests for ${roundTrips.length} diagnoses`);
   });
 });

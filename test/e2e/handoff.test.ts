@@ -43,7 +43,11 @@ describe('e2e: hand-off to agents in the help desk channel', function () {
 
   const employeeSees = (conversationId: string, text: string | RegExp, after = 0): Promise<Json> =>
     h.connector.waitFor(
-      (calls) => calls.slice(after).find((c) => c.conversationId === conversationId && c.body.type === 'message' && (typeof text === 'string' ? textOf(c.body).includes(text) : text.test(textOf(c.body))))?.body,
+      (calls) =>
+        calls
+          .slice(after)
+          .find((c) => c.conversationId === conversationId && c.body.type === 'message' && (typeof text === 'string' ? textOf(c.body).includes(text) : text.test(textOf(c.body))))
+          ?.body,
       10_000,
       `"${String(text)}" in ${conversationId}`,
     );
@@ -76,7 +80,11 @@ describe('e2e: hand-off to agents in the help desk channel', function () {
     mark = h.connector.calls.length;
     const relayed = await employee.say('I restarted the PC, still the same error');
     assert.ok(relayed.some((r) => textOf(r).includes(`Sent to ${AGENT_A.name}`)));
-    await h.connector.waitFor((calls) => calls.slice(mark).find((c) => c.conversationId === thread && textOf(c.body).includes('I restarted the PC')), 10_000, 'relay into the thread');
+    await h.connector.waitFor(
+      (calls) => calls.slice(mark).find((c) => c.conversationId === thread && textOf(c.body).includes('I restarted the PC')),
+      10_000,
+      'relay into the thread',
+    );
 
     // The agent's reply in the thread reaches the employee by name.
     mark = h.connector.calls.length;
@@ -88,7 +96,11 @@ describe('e2e: hand-off to agents in the help desk channel', function () {
     mark = h.connector.calls.length;
     await agentExecute(h, AGENT_A, { verb: 'ticket.transfer', ticketId, toAgent: AGENT_B.aadObjectId, note: 'Going off shift' }, thread);
     await employeeSees(employee.conversationId, `${AGENT_B.name} has your ticket now`, mark);
-    await h.connector.waitFor((calls) => calls.slice(mark).find((c) => c.conversationId === thread && textOf(c.body).includes('Going off shift')), 10_000, 'transfer note in the thread');
+    await h.connector.waitFor(
+      (calls) => calls.slice(mark).find((c) => c.conversationId === thread && textOf(c.body).includes('Going off shift')),
+      10_000,
+      'transfer note in the thread',
+    );
 
     // The first agent can no longer resolve it; the new owner can.
     const refused = await agentExecute(h, AGENT_A, { verb: 'ticket.resolve', ticketId, note: 'done' }, thread);
@@ -96,8 +108,13 @@ describe('e2e: hand-off to agents in the help desk channel', function () {
     mark = h.connector.calls.length;
     await agentExecute(h, AGENT_B, { verb: 'ticket.resolve', ticketId, note: 'Cleared the cached credentials together.' }, thread);
     const resolved = await employeeSees(employee.conversationId, 'is resolved', mark);
-    const rate = cardsIn(resolved).flatMap(actionData).filter((d) => d.verb === 'ticket.rate');
-    assert.deepEqual(rate.map((d) => d.rating), [1, 2, 3, 4, 5]);
+    const rate = cardsIn(resolved)
+      .flatMap(actionData)
+      .filter((d) => d.verb === 'ticket.rate');
+    assert.deepEqual(
+      rate.map((d) => d.rating),
+      [1, 2, 3, 4, 5],
+    );
     assert.ok(rate.every((d) => d.ticketId === ticketId));
 
     // Rating: recorded and shown to the agents.
@@ -118,7 +135,10 @@ describe('e2e: hand-off to agents in the help desk channel', function () {
     const thread = await threadOf(ticketId);
     const mark = h.connector.calls.length;
     await Promise.all([agentExecute(h, AGENT_A, { verb: 'ticket.claim', ticketId }, thread), agentExecute(h, AGENT_B, { verb: 'ticket.claim', ticketId }, thread)]);
-    const notices = h.connector.calls.slice(mark).filter((c) => c.conversationId === thread).map((c) => textOf(c.body));
+    const notices = h.connector.calls
+      .slice(mark)
+      .filter((c) => c.conversationId === thread)
+      .map((c) => textOf(c.body));
     const wins = notices.filter((t) => /claimed HD-/.test(t));
     const losses = notices.filter((t) => /already has ticket/.test(t));
     assert.equal(wins.length, 1, notices.join(' | '));
@@ -136,7 +156,11 @@ describe('e2e: hand-off to agents in the help desk channel', function () {
   it('when agents type "tickets" in the channel, then open tickets are listed', async () => {
     const mark = h.connector.calls.length;
     await mention(h, AGENT_A, 'tickets');
-    const list = await h.connector.waitFor((calls) => calls.slice(mark).find((c) => c.conversationId === CHANNEL_ID && textOf(c.body).includes('Open tickets')), 5000, 'ticket list');
+    const list = await h.connector.waitFor(
+      (calls) => calls.slice(mark).find((c) => c.conversationId === CHANNEL_ID && textOf(c.body).includes('Open tickets')),
+      5000,
+      'ticket list',
+    );
     assert.match(textOf(list.body), /HD-\d{6}/);
   });
 
@@ -144,7 +168,11 @@ describe('e2e: hand-off to agents in the help desk channel', function () {
     const upn = buildScenarioTenant(new Date()).users.find((u) => u.id === stale.userId)!.userPrincipalName!;
     const mark = h.connector.calls.length;
     await mention(h, AGENT_A, `lookup ${upn}`);
-    const card = await h.connector.waitFor((calls) => calls.slice(mark).find((c) => c.conversationId === CHANNEL_ID && textOf(c.body).includes('audit'))?.body, 5000, 'lookup card');
+    const card = await h.connector.waitFor(
+      (calls) => calls.slice(mark).find((c) => c.conversationId === CHANNEL_ID && textOf(c.body).includes('audit'))?.body,
+      5000,
+      'lookup card',
+    );
     assert.match(textOf(card), /Saved sign-in details are out of date/);
   });
 });
@@ -155,7 +183,9 @@ describe('e2e: the outbox delivers the channel card despite failures and restart
 
   const NEW_THREAD = /\/v3\/conversations\/?$/;
   const cardsPosted = (ticketId: string): number =>
-    h.connector.calls.filter((c) => c.method === 'POST' && c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && cardsIn(c.body).some((card) => cardText(card).includes(ticketId))).length;
+    h.connector.calls.filter(
+      (c) => c.method === 'POST' && c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && cardsIn(c.body).some((card) => cardText(card).includes(ticketId)),
+    ).length;
 
   it('when posting the card fails several times, then it is retried until it appears once', async () => {
     const employee = h.chat({ aadObjectId: stale.userId, name: 'Erin Employee' });
@@ -189,15 +219,28 @@ describe('e2e: the employee says a resolved ticket is not fixed', function () {
   it('when the employee presses "It\'s not fixed", then the ticket reopens and the agents are told', async () => {
     const employee = h.chat({ aadObjectId: stale.userId, name: 'Erin Employee' });
     const ticketId = await openTicket(employee, stale.firstMessage, stale.answers);
-    const thread = await h.connector.waitFor((calls) => calls.find((c) => c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && textOf(c.body).includes(ticketId))?.conversationId, 10_000, 'card');
+    const thread = await h.connector.waitFor(
+      (calls) => calls.find((c) => c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && textOf(c.body).includes(ticketId))?.conversationId,
+      10_000,
+      'card',
+    );
     let mark = h.connector.calls.length;
     await agentExecute(h, AGENT_A, { verb: 'ticket.resolve', ticketId, note: 'Should be fine now.' }, thread);
-    const resolved = await h.connector.waitFor((calls) => calls.slice(mark).find((c) => c.conversationId === employee.conversationId && textOf(c.body).includes('is resolved'))?.body, 10_000, 'resolution');
-    const notFixed = cardsIn(resolved).flatMap(actionData).find((d) => d.verb === 'ticket.not-fixed');
+    const resolved = await h.connector.waitFor(
+      (calls) => calls.slice(mark).find((c) => c.conversationId === employee.conversationId && textOf(c.body).includes('is resolved'))?.body,
+      10_000,
+      'resolution',
+    );
+    const notFixed = cardsIn(resolved)
+      .flatMap(actionData)
+      .find((d) => d.verb === 'ticket.not-fixed');
     assert.ok(notFixed, 'the resolution card offers "It\'s not fixed"');
     mark = h.connector.calls.length;
     const replies = await employee.submit(notFixed);
-    assert.ok(replies.some((r) => /Waiting for an agent|An agent is working on it/.test(textOf(r))), replies.map(textOf).join(' | '));
+    assert.ok(
+      replies.some((r) => /Waiting for an agent|An agent is working on it/.test(textOf(r))),
+      replies.map(textOf).join(' | '),
+    );
     await h.connector.waitFor((calls) => calls.slice(mark).find((c) => c.conversationId === thread && textOf(c.body).includes('not fixed')), 10_000, 'agents told');
   });
 });
@@ -216,7 +259,11 @@ describe('e2e: agents without the Teams roster API', function () {
   it('when the roster cannot be read, then acting from inside the help desk team does not make an agent; the allow-list still does', async () => {
     const employee = h.chat({ aadObjectId: stale.userId, name: 'Erin Employee' });
     const ticketId = await openTicket(employee, stale.firstMessage, stale.answers);
-    const thread = await h.connector.waitFor((calls) => calls.find((c) => c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && textOf(c.body).includes(ticketId))?.conversationId, 10_000, 'card');
+    const thread = await h.connector.waitFor(
+      (calls) => calls.find((c) => c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && textOf(c.body).includes(ticketId))?.conversationId,
+      10_000,
+      'card',
+    );
 
     // A personal chat is not the team: a non-listed person is refused there.
     const outsider = h.chat({ aadObjectId: AGENT_B.aadObjectId, name: AGENT_B.name });
@@ -226,14 +273,30 @@ describe('e2e: agents without the Teams roster API', function () {
     // Inside the team's channel thread, with the team's id on the activity: still not an agent.
     let mark = h.connector.calls.length;
     await agentExecute(h, AGENT_A, { verb: 'ticket.claim', ticketId }, thread);
-    assert.match(h.connector.calls.slice(mark).map((c) => textOf(c.body)).join(' | '), /Only help desk agents/);
+    assert.match(
+      h.connector.calls
+        .slice(mark)
+        .map((c) => textOf(c.body))
+        .join(' | '),
+      /Only help desk agents/,
+    );
 
     // The allow-listed agent may act from a personal chat.
     const listed = h.chat(LISTED);
     const claimed = await listed.submit({ verb: 'ticket.claim', ticketId });
-    assert.ok(claimed.some((r) => /claimed HD-/.test(textOf(r))), claimed.map(textOf).join(' | '));
+    assert.ok(
+      claimed.some((r) => /claimed HD-/.test(textOf(r))),
+      claimed.map(textOf).join(' | '),
+    );
     mark = h.connector.calls.length;
     await agentExecute(h, LISTED, { verb: 'ticket.claim', ticketId }, thread);
-    assert.match(h.connector.calls.slice(mark).map((c) => textOf(c.body)).join(' | '), /You already have ticket/, 'the listed agent counts as an agent in the thread too');
+    assert.match(
+      h.connector.calls
+        .slice(mark)
+        .map((c) => textOf(c.body))
+        .join(' | '),
+      /You already have ticket/,
+      'the listed agent counts as an agent in the thread too',
+    );
   });
 });

@@ -49,7 +49,13 @@ function inPlace(p: ActivityPoster, from: Person, place: Place, extra: Json, con
 
 /** `from` mentions the bot with `text` in `place`. */
 function say(p: ActivityPoster, from: Person, place: Place, text: string, conversationId?: string): Promise<{ status: number; body: unknown }> {
-  return inPlace(p, from, place, { type: 'message', text: `<at>Helpdesk</at> ${text}`, entities: [{ type: 'mention', text: '<at>Helpdesk</at>', mentioned: { id: '28:bot', name: 'Helpdesk' } }] }, conversationId);
+  return inPlace(
+    p,
+    from,
+    place,
+    { type: 'message', text: `<at>Helpdesk</at> ${text}`, entities: [{ type: 'mention', text: '<at>Helpdesk</at>', mentioned: { id: '28:bot', name: 'Helpdesk' } }] },
+    conversationId,
+  );
 }
 
 /** `from` presses an Action.Execute button in `place`. */
@@ -343,7 +349,14 @@ describe('e2e security: members of the agents group (HELPDESK_AGENTS_GROUP_ID) t
     graph = await FakeGraphServer.start(tenant, { requireToken: TOKEN });
     graph.groups.set(GROUP, [MEMBER.aadObjectId, FLAKY.aadObjectId]);
     await h.connector.start();
-    const config = loadConfig({ PORT: '0', DATA_DIR: join(h.dataDir, 'data'), LOG_LEVEL: 'silent', GRAPH_ENABLED: 'true', GRAPH_BASE_URL: graph.url, HELPDESK_AGENTS_GROUP_ID: GROUP });
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: join(h.dataDir, 'data'),
+      LOG_LEVEL: 'silent',
+      GRAPH_ENABLED: 'true',
+      GRAPH_BASE_URL: graph.url,
+      HELPDESK_AGENTS_GROUP_ID: GROUP,
+    });
     h.bot = await startBot(config, { graphCredential: tokenDouble({ token: TOKEN }) });
   });
   after(async () => {

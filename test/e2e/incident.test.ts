@@ -13,7 +13,8 @@ function tenantWithThreeBlocked(now: Date) {
   for (const n of [2, 3]) {
     const id = `${source.userId}-${n}`;
     tenant.users.push({ ...user, id, displayName: `Blocked Person ${n}`, userPrincipalName: `blocked${n}@contoso.test` });
-    for (const s of tenant.signIns.filter((x) => x.userId === source.userId)) tenant.signIns.push({ ...s, id: `${s.id}-${n}`, userId: id, userPrincipalName: `blocked${n}@contoso.test` });
+    for (const s of tenant.signIns.filter((x) => x.userId === source.userId))
+      tenant.signIns.push({ ...s, id: `${s.id}-${n}`, userId: id, userPrincipalName: `blocked${n}@contoso.test` });
   }
   return { tenant, source };
 }
@@ -38,7 +39,8 @@ describe('e2e: several people with the same failing policy raise one incident', 
     // A fourth diagnosis of the same kind does not post a second card.
     await driveTriage(h.chat({ aadObjectId: source.userId, name: 'Person 1' }), source.firstMessage, source.answers);
     const incident = await h.connector.waitFor(
-      (calls) => calls.find((c) => c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && cardsIn(c.body).some((card) => cardText(card).includes('Possible tenant-wide problem'))),
+      (calls) =>
+        calls.find((c) => c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && cardsIn(c.body).some((card) => cardText(card).includes('Possible tenant-wide problem'))),
       10_000,
       'incident card',
     );

@@ -20,7 +20,10 @@ async function walkAll(chat: Chat, first: Json): Promise<string[]> {
     shown.push(allText(replies));
     replies = await chat.submit(action);
     // The admin-rights question may come before a step that needs it: answer yes to see every step.
-    const adminQuestion = replies.flatMap((r) => cardsIn(r)).flatMap(actionData).find((d) => d.verb === 'triage.answer' && d.questionId === 'admin-rights' && d.answer === 'yes');
+    const adminQuestion = replies
+      .flatMap((r) => cardsIn(r))
+      .flatMap(actionData)
+      .find((d) => d.verb === 'triage.answer' && d.questionId === 'admin-rights' && d.answer === 'yes');
     if (adminQuestion) replies = await chat.submit(adminQuestion);
   }
   return shown;
@@ -32,13 +35,16 @@ describe('e2e: Mac users get Mac steps, and IT steps never reach employees', () 
   it('when a Mac user with stale credentials walks every step, then each step is a Mac step and none names a Windows place', async () => {
     const s = scenario('stale-credentials');
     const chat = h.chat({ aadObjectId: s.userId, name: 'Mac User' });
-    const run = await driveTriage(chat, "OneDrive on my MacBook keeps asking for my password since I changed it", s.answers);
+    const run = await driveTriage(chat, 'OneDrive on my MacBook keeps asking for my password since I changed it', s.answers);
     assert.equal(run.causeId, 'stale-credentials');
     assert.ok(run.firstStep);
     const shown = await walkAll(chat, run.firstStep!);
     assert.equal(shown.length, employeeSteps(getPlaybook('stale-credentials'), 'mac').length, shown.join('\n====\n').slice(0, 2000));
     for (const text of shown) assert.doesNotMatch(text, WINDOWS_WORDS);
-    assert.ok(shown.some((t) => /Keychain/.test(t)), 'the Keychain step is shown');
+    assert.ok(
+      shown.some((t) => /Keychain/.test(t)),
+      'the Keychain step is shown',
+    );
   });
 
   for (const causeId of CAUSE_IDS.filter((c) => itSteps(getPlaybook(c)).length > 0)) {

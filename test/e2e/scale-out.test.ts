@@ -64,7 +64,9 @@ describe('e2e: two bot processes share one Azure Storage (Azurite)', function ()
   });
 
   it('when the turns of several conversations alternate between the instances, then every triage completes without lost or repeated state', async () => {
-    const picks = SCENARIOS.filter((s) => ['unknown', 'tls-or-network-stack', 'no-internet', 'network-blocked', 'stale-credentials', 'conditional-access-block'].includes(s.causeId));
+    const picks = SCENARIOS.filter((s) =>
+      ['unknown', 'tls-or-network-stack', 'no-internet', 'network-blocked', 'stale-credentials', 'conditional-access-block'].includes(s.causeId),
+    );
     const runs = await Promise.all(
       picks.map(async (s) => {
         const chat = new Chat(rr, `personal-${s.causeId}`, { aadObjectId: s.userId, name: s.userId });
@@ -86,15 +88,25 @@ describe('e2e: two bot processes share one Azure Storage (Azurite)', function ()
     assert.equal(new Set(ids).size, ids.length, `ticket ids: ${ids.join(', ')}`);
 
     const posted = (ticketId: string): Json[] =>
-      rr.connector.calls.filter((c) => c.method === 'POST' && c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && cardsIn(c.body).some((card) => cardText(card).includes(ticketId))).map((c) => c.body);
+      rr.connector.calls
+        .filter((c) => c.method === 'POST' && c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && cardsIn(c.body).some((card) => cardText(card).includes(ticketId)))
+        .map((c) => c.body);
     await rr.connector.waitFor(() => ids.every((id) => posted(id).length > 0) || undefined, 30_000, 'every ticket card');
     await new Promise((resolve) => setTimeout(resolve, 1500)); // both workers keep polling: give a duplicate time to appear
     for (const id of ids) assert.equal(posted(id).length, 1, `${id} card posts`);
 
-    const thread = rr.connector.calls.find((c) => c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && cardsIn(c.body).some((card) => cardText(card).includes(ids[0]!)))!.conversationId;
+    const thread = rr.connector.calls.find(
+      (c) => c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && cardsIn(c.body).some((card) => cardText(card).includes(ids[0]!)),
+    )!.conversationId;
     const mark = rr.connector.calls.length;
-    await Promise.all([agentExecute(rr as never, AGENT_A, { verb: 'ticket.claim', ticketId: ids[0] }, thread), agentExecute(rr as never, AGENT_B, { verb: 'ticket.claim', ticketId: ids[0] }, thread)]);
-    const notices = rr.connector.calls.slice(mark).filter((c) => c.conversationId === thread).map((c) => cardsIn(c.body).map(cardText).join(' '));
+    await Promise.all([
+      agentExecute(rr as never, AGENT_A, { verb: 'ticket.claim', ticketId: ids[0] }, thread),
+      agentExecute(rr as never, AGENT_B, { verb: 'ticket.claim', ticketId: ids[0] }, thread),
+    ]);
+    const notices = rr.connector.calls
+      .slice(mark)
+      .filter((c) => c.conversationId === thread)
+      .map((c) => cardsIn(c.body).map(cardText).join(' '));
     assert.equal(notices.filter((t) => /claimed HD-/.test(t)).length, 1, notices.join(' | '));
     assert.equal(notices.filter((t) => /already has ticket/.test(t)).length, 1, notices.join(' | '));
 

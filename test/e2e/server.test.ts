@@ -62,7 +62,7 @@ describe('e2e: the server and the conversation basics', () => {
     assert.equal(cardsOf(second).length, 0, allText(second));
   });
 
-  it('when the welcome card\'s triage.start is pressed, then the first question is asked', async () => {
+  it("when the welcome card's triage.start is pressed, then the first question is asked", async () => {
     const chat = h.chat({ aadObjectId: unknown.userId });
     const replies = await chat.submit({ verb: 'triage.start' });
     assert.ok(questionIn(replies), allText(replies));

@@ -18,7 +18,9 @@ describe('e2e: a slow sign-in log read finishes in the background', function () 
 
   before(async () => {
     server = await FakeGraphServer.start(buildScenarioTenant(new Date()), { requireToken: TOKEN });
-    await h.start({ GRAPH_ENABLED: 'true', GRAPH_BASE_URL: server.url, LOOKUP_WAIT_MS: '300', GRAPH_TIME_BUDGET_MS: '20000' }, undefined, { graphCredential: tokenDouble({ token: TOKEN }) });
+    await h.start({ GRAPH_ENABLED: 'true', GRAPH_BASE_URL: server.url, LOOKUP_WAIT_MS: '300', GRAPH_TIME_BUDGET_MS: '20000' }, undefined, {
+      graphCredential: tokenDouble({ token: TOKEN }),
+    });
   });
   after(async () => {
     await h.stop();
@@ -32,7 +34,10 @@ describe('e2e: a slow sign-in log read finishes in the background', function () 
     const chat = h.chat({ aadObjectId: 'scn-conditional-access-block', name: 'Casey' });
     const first = await chat.say('OneDrive sign in fails with 0x8004de40');
     assert.match(texts(first), /I'm still reading your sign-in logs/);
-    assert.ok(cardsOf(first).some((c) => actionData(c).some((d) => d.verb === 'triage.answer')), `a question meanwhile: ${texts(first)}`);
+    assert.ok(
+      cardsOf(first).some((c) => actionData(c).some((d) => d.verb === 'triage.answer')),
+      `a question meanwhile: ${texts(first)}`,
+    );
 
     const later = await h.connector.waitFor(
       (calls) => calls.some((c) => c.conversationId === chat.conversationId && /I've read your sign-in logs/.test(JSON.stringify(c.body))),
@@ -53,7 +58,9 @@ describe('e2e: a slow sign-in log read finishes in the background', function () 
     server.slowReportsMs = 1_500;
     const chat = h.chat({ aadObjectId: 'scn-stale-credentials', name: 'Sam' });
     const first = await chat.say("OneDrive won't sign in");
-    const question = cardsOf(first).flatMap(actionData).find((d) => d.verb === 'triage.answer');
+    const question = cardsOf(first)
+      .flatMap(actionData)
+      .find((d) => d.verb === 'triage.answer');
     assert.ok(question, texts(first));
     // Answer at once, before the background read is done.
     await chat.submit({ verb: 'triage.answer', questionId: question.questionId, answer: question.questionId === 'error-code' ? '0x8004de40' : 'not-sure' });

@@ -100,7 +100,10 @@ describe('e2e: conversations saved in the old (botbuilder-dialogs) shape keep wo
     const stale = scenario('stale-credentials');
     const chat = h.chat({ aadObjectId: stale.userId, name: 'Avery Lindqvist' });
     await chat.say(stale.firstMessage);
-    await rewriteWhileDown(chat, (saved) => ({ caseFile: saved.caseFile, dialogState: { dialogStack: [{ id: 'fix-walkthrough', state: { causeId: 'no-such-cause', index: 'x' } }] } }));
+    await rewriteWhileDown(chat, (saved) => ({
+      caseFile: saved.caseFile,
+      dialogState: { dialogStack: [{ id: 'fix-walkthrough', state: { causeId: 'no-such-cause', index: 'x' } }] },
+    }));
 
     const stray = await chat.submit({ verb: 'fix.result', causeId: 'stale-credentials', stepId: 'whatever', result: 'fixed' });
     assert.match(allText(stray), /walkthrough has ended/i, allText(stray));

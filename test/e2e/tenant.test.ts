@@ -29,7 +29,9 @@ describe('e2e: only the allowed tenant is served (ALLOWED_TENANT_IDS)', function
   before(async () => {
     graph = await FakeGraphServer.start(buildScenarioTenant(new Date()), { requireToken: TOKEN });
     credential = tokenDouble({ token: TOKEN });
-    await h.start({ ALLOWED_TENANT_IDS: OURS, GRAPH_ENABLED: 'true', GRAPH_BASE_URL: graph.url, OUTBOX_RETRY_BASE_MS: '20', ...AGENT_A_ENV }, undefined, { graphCredential: credential });
+    await h.start({ ALLOWED_TENANT_IDS: OURS, GRAPH_ENABLED: 'true', GRAPH_BASE_URL: graph.url, OUTBOX_RETRY_BASE_MS: '20', ...AGENT_A_ENV }, undefined, {
+      graphCredential: credential,
+    });
   });
   after(async () => {
     await h.stop();
@@ -50,7 +52,12 @@ describe('e2e: only the allowed tenant is served (ALLOWED_TENANT_IDS)', function
   const ticketRow = (id: string): Json | undefined => query<Json>('SELECT * FROM tickets WHERE id = ?', id)[0];
 
   /** Posts an activity in a 1:1 chat, with the tenant fields given (omitted when undefined). */
-  async function personal(conversationId: string, user: { aadObjectId: string; name: string }, tenant: { channelData?: string; conversation?: string }, extra: Json): Promise<{ status: number; body: unknown; sent: Json[] }> {
+  async function personal(
+    conversationId: string,
+    user: { aadObjectId: string; name: string },
+    tenant: { channelData?: string; conversation?: string },
+    extra: Json,
+  ): Promise<{ status: number; body: unknown; sent: Json[] }> {
     seq += 1;
     const before = h.connector.calls.length;
     const result = await h.post({
@@ -85,7 +92,12 @@ describe('e2e: only the allowed tenant is served (ALLOWED_TENANT_IDS)', function
     const graphBefore = graph.httpRequests.length;
     const tokensBefore = credential.calls;
     const ticketsBefore = ticketCount();
-    const result = await personal(conversationId, { aadObjectId: stale.userId, name: 'Mallory Foreign' }, { channelData: FOREIGN, conversation: FOREIGN }, { text: stale.firstMessage });
+    const result = await personal(
+      conversationId,
+      { aadObjectId: stale.userId, name: 'Mallory Foreign' },
+      { channelData: FOREIGN, conversation: FOREIGN },
+      { text: stale.firstMessage },
+    );
     assertRefusedOnly(result, conversationId);
     assert.equal(graph.httpRequests.length, graphBefore, 'no directory lookup');
     assert.equal(credential.calls, tokensBefore, 'not even a Graph token was asked for');
@@ -120,7 +132,12 @@ describe('e2e: only the allowed tenant is served (ALLOWED_TENANT_IDS)', function
 
   it('when the bot is added to a chat in another tenant, then it says it serves only its own organisation instead of welcoming', async () => {
     const conversationId = `a:foreign-install-${Date.now()}`;
-    const result = await personal(conversationId, { aadObjectId: 'foreign-user', name: 'Foreign User' }, { channelData: FOREIGN, conversation: FOREIGN }, { type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'Helpdesk' }] });
+    const result = await personal(
+      conversationId,
+      { aadObjectId: 'foreign-user', name: 'Foreign User' },
+      { channelData: FOREIGN, conversation: FOREIGN },
+      { type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'Helpdesk' }] },
+    );
     assertRefusedOnly(result, conversationId);
     assert.equal(stateRowsFor(conversationId), 0);
   });

@@ -29,7 +29,14 @@ const DAY = 24 * 60 * MINUTE;
 const NEW_THREAD = /\/v3\/conversations\/?$/;
 
 function ticketIdsIn(replies: Json[]): string[] {
-  return [...new Set(cardsOf(replies).flatMap(actionData).map((d) => d.ticketId).filter((id): id is string => typeof id === 'string'))];
+  return [
+    ...new Set(
+      cardsOf(replies)
+        .flatMap(actionData)
+        .map((d) => d.ticketId)
+        .filter((id): id is string => typeof id === 'string'),
+    ),
+  ];
 }
 
 /** Drives a triage to its diagnosis and returns the "Open a ticket" action on it. */
@@ -62,11 +69,21 @@ describe('e2e: tickets are never lost or doubled', function () {
   const ticketRows = (requester: string): Array<{ id: string; status: string; body: string }> =>
     readDb((db) => db.prepare('SELECT id, status, body FROM tickets WHERE requester = ? ORDER BY number').all(requester) as Array<{ id: string; status: string; body: string }>);
   const channelPosts = (ticketId: string): number =>
-    h.connector.calls.filter((c) => c.method === 'POST' && NEW_THREAD.test(c.path) && c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && cardsIn(c.body).some((card) => cardText(card).includes(ticketId))).length;
+    h.connector.calls.filter(
+      (c) =>
+        c.method === 'POST' &&
+        NEW_THREAD.test(c.path) &&
+        c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) &&
+        cardsIn(c.body).some((card) => cardText(card).includes(ticketId)),
+    ).length;
   const waitForChannelPost = (ticketId: string): Promise<true> => h.connector.waitFor(() => channelPosts(ticketId) > 0 || undefined, 15_000, `the channel card of ${ticketId}`);
   /** Waits until nothing is left to deliver, so "exactly once" is checked after the outbox settled. */
   const outboxSettled = (): Promise<true> =>
-    h.connector.waitFor(() => readDb((db) => (db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE done_at IS NULL AND dead_at IS NULL').get() as { n: number }).n) === 0 || undefined, 15_000, 'the outbox to settle');
+    h.connector.waitFor(
+      () => readDb((db) => (db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE done_at IS NULL AND dead_at IS NULL').get() as { n: number }).n) === 0 || undefined,
+      15_000,
+      'the outbox to settle',
+    );
 
   before(async () => {
     await h.start(env, buildScenarioTenant(new Date()));
@@ -75,7 +92,7 @@ describe('e2e: tickets are never lost or doubled', function () {
   });
   after(() => h.stop());
 
-  it("when the employee's ticket reply fails, then the ticket is still saved and posted once, and \"Open a ticket\" again shows it", async () => {
+  it('when the employee\'s ticket reply fails, then the ticket is still saved and posted once, and "Open a ticket" again shows it', async () => {
     const s = scenario('stale-credentials');
     const chat = h.chat({ aadObjectId: s.userId, name: 'Erin Employee' });
     const create = await reachTicketCreate(chat, s.causeId);
@@ -116,9 +133,16 @@ describe('e2e: tickets are never lost or doubled', function () {
     const rows = ticketRows(s.userId);
     assert.equal(rows.length, 1, 'a second ticket was opened after "start over"');
     const body = JSON.parse(rows[0]!.body) as { transcript: Array<{ text: string }>; history: Array<{ note?: string }> };
-    assert.ok(body.history.some((e) => e.note === 'Now Outlook fails too'), 'the new details were added to the open ticket');
+    assert.ok(
+      body.history.some((e) => e.note === 'Now Outlook fails too'),
+      'the new details were added to the open ticket',
+    );
     // The agents hear about the added details in the ticket's thread.
-    await h.connector.waitFor((calls) => calls.some((c) => c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && JSON.stringify(c.body).includes('Now Outlook fails too')), 15_000, 'the details in the thread');
+    await h.connector.waitFor(
+      (calls) => calls.some((c) => c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) && JSON.stringify(c.body).includes('Now Outlook fails too')),
+      15_000,
+      'the details in the thread',
+    );
     await chat.submit({ verb: 'ticket.withdraw', ticketId });
   });
 
@@ -160,7 +184,9 @@ describe('e2e: tickets are never lost or doubled', function () {
   });
 
   it('when two bot instances get "Open a ticket" for one employee at the same moment, then one ticket is opened and both show it', async () => {
-    const peer: RunningBot = await startBot(loadConfig({ PORT: '0', DATA_DIR: join(h.dataDir, 'data'), LOG_LEVEL: 'silent', DEMO_TENANT_FILE: join(h.dataDir, 'tenant.json'), ...env }));
+    const peer: RunningBot = await startBot(
+      loadConfig({ PORT: '0', DATA_DIR: join(h.dataDir, 'data'), LOG_LEVEL: 'silent', DEMO_TENANT_FILE: join(h.dataDir, 'tenant.json'), ...env }),
+    );
     try {
       const viaPeer: ActivityPoster = {
         connector: h.connector,
@@ -214,8 +240,14 @@ describe('e2e: tickets are never lost or doubled', function () {
     }
     await h.restartBot({ ...env, RETENTION_DAYS: '180' }, join(h.dataDir, 'tenant.json'));
     await h.connector.waitFor(() => readDb((db) => db.prepare('SELECT 1 FROM tickets WHERE id = ?').get(oldId)) === undefined || undefined, 15_000, 'the purge');
-    assert.ok(readDb((db) => db.prepare('SELECT 1 FROM tickets WHERE id = ?').get(recentId)), 'a ticket inside the retention period was purged');
-    assert.equal(readDb((db) => db.prepare('SELECT 1 FROM kv WHERE key = ?').get(threadLinkKey(`${CHANNEL_ID};messageid=old-1`))), undefined);
+    assert.ok(
+      readDb((db) => db.prepare('SELECT 1 FROM tickets WHERE id = ?').get(recentId)),
+      'a ticket inside the retention period was purged',
+    );
+    assert.equal(
+      readDb((db) => db.prepare('SELECT 1 FROM kv WHERE key = ?').get(threadLinkKey(`${CHANNEL_ID};messageid=old-1`))),
+      undefined,
+    );
   });
 });
 
@@ -239,7 +271,10 @@ describe('ticket sweeper and retention purge (SQLite)', () => {
   it('when an open ticket has no channel card and nothing queued for it, then the sweep queues it once; young, posted, queued and closed ones are left alone', async () => {
     const orphan = await stores.tickets.create(contractDraft('orphan', 'new', at(2 * MINUTE)));
     const young = await stores.tickets.create(contractDraft('young', 'new', at(5_000)));
-    const posted = await stores.tickets.create({ ...contractDraft('posted', 'claimed', at(2 * MINUTE)), channelAddress: { reference: { conversation: { id: 'x' } }, activityId: 'a' } });
+    const posted = await stores.tickets.create({
+      ...contractDraft('posted', 'claimed', at(2 * MINUTE)),
+      channelAddress: { reference: { conversation: { id: 'x' } }, activityId: 'a' },
+    });
     const queued = await stores.tickets.create(contractDraft('queued', 'new', at(2 * MINUTE)), { deliveries: (t) => [{ kind: 'channel-card', payload: { ticketId: t.id } }], now });
     await stores.tickets.create(contractDraft('closed', 'withdrawn', at(2 * MINUTE)));
     let kicks = 0;
@@ -251,7 +286,13 @@ describe('ticket sweeper and retention purge (SQLite)', () => {
     assert.deepEqual(await job.sweep(), [], 'a ticket whose card is queued is not queued again');
     assert.equal(kicks, 1);
     const items = await stores.outbox.claimDue(now, 30_000, 10);
-    assert.deepEqual(items.map((i) => [i.kind, i.payload.ticketId]).sort(), [['channel-card', orphan.id], ['channel-card', queued.id]].sort());
+    assert.deepEqual(
+      items.map((i) => [i.kind, i.payload.ticketId]).sort(),
+      [
+        ['channel-card', orphan.id],
+        ['channel-card', queued.id],
+      ].sort(),
+    );
     assert.ok(young && posted);
   });
 
@@ -334,7 +375,13 @@ describe('one open ticket per requester on Azure Storage (Azurite): markers left
   });
 
   it('when a marker names a ticket that was never written (its creator crashed long ago), then a new ticket is opened', async () => {
-    await markers.createEntity({ partitionKey: 'open-requester', rowKey: 'crashed', requester: 'crashed', ticketId: 'HD-000777', at: new Date(Date.now() - 5 * MINUTE).toISOString() });
+    await markers.createEntity({
+      partitionKey: 'open-requester',
+      rowKey: 'crashed',
+      requester: 'crashed',
+      ticketId: 'HD-000777',
+      at: new Date(Date.now() - 5 * MINUTE).toISOString(),
+    });
     const ticket = await stores.tickets.create(contractDraft('crashed'));
     assert.equal((await stores.tickets.findOpenByRequester('crashed'))?.id, ticket.id);
     await assert.rejects(stores.tickets.create(contractDraft('crashed')), (error: unknown) => error instanceof OpenTicketExistsError && error.existing.id === ticket.id);

@@ -110,10 +110,7 @@ describe('e2e: tickets', () => {
     const again = await chat.submit({ ...findAction(escalateReplies, 'ticket.create')!, details: 'second press' });
     assert.equal(ticketCount(), before, 'a second ticket row was written');
     const cards = ticketCardsIn(again);
-    assert.deepEqual(
-      cards.map(ticketIdOf),
-      [ticketId],
-    );
+    assert.deepEqual(cards.map(ticketIdOf), [ticketId]);
     assert.match(allText(again), /already have a ticket/i);
   });
 
@@ -170,7 +167,7 @@ describe('e2e: tickets', () => {
     assert.match(allText(again), /already withdrawn/i);
   });
 
-  it("when two employees open tickets, then their ticket numbers differ", async () => {
+  it('when two employees open tickets, then their ticket numbers differ', async () => {
     const a = await openTicket('stale-credentials', 'employee A');
     const b = await openTicket('password-expired', 'employee B');
     assert.match(a.ticketId, TICKET_ID);
@@ -181,7 +178,9 @@ describe('e2e: tickets', () => {
   it('when a ticket is opened, then its SQLite row carries the requester, cause, evidence, steps tried with outcomes and the transcript from the first message', async () => {
     const s = scenario('stale-credentials');
     const { ticketId } = await openTicket('stale-credentials', 'for the db');
-    const row = readDb((db) => db.prepare('SELECT requester, status, body FROM tickets WHERE id = ?').get(ticketId) as { requester: string; status: string; body: string } | undefined);
+    const row = readDb(
+      (db) => db.prepare('SELECT requester, status, body FROM tickets WHERE id = ?').get(ticketId) as { requester: string; status: string; body: string } | undefined,
+    );
     assert.ok(row, `no row for ${ticketId}`);
     assert.equal(row.requester, s.userId);
     assert.equal(row.status, 'new');

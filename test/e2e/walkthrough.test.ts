@@ -113,7 +113,9 @@ describe('e2e: the fix walkthrough', () => {
 
   describe('steps that need local admin rights (tls-or-network-stack: the Winsock reset; the TLS policy check is for IT)', () => {
     const playbook = getPlaybook('tls-or-network-stack');
-    const adminSteps = employeeSteps(playbook).filter((s) => s.needsLocalAdmin).map((s) => s.id);
+    const adminSteps = employeeSteps(playbook)
+      .filter((s) => s.needsLocalAdmin)
+      .map((s) => s.id);
     const firstAdmin = employeeSteps(playbook).findIndex((s) => s.needsLocalAdmin);
 
     it('when the playbook is read, then it has steps that need local admin rights after self-service ones', () => {
@@ -140,7 +142,9 @@ describe('e2e: the fix walkthrough', () => {
 
       const afterNo = await chat.submit({ verb: 'triage.answer', questionId: 'admin-rights', answer: 'no' });
       const nextId = stepIdIn(afterNo);
-      const expected = employeeSteps(playbook).slice(firstAdmin).find((s) => !s.needsLocalAdmin)!;
+      const expected = employeeSteps(playbook)
+        .slice(firstAdmin)
+        .find((s) => !s.needsLocalAdmin)!;
       assert.equal(nextId, expected.id, allText(afterNo));
       assert.match(allText(afterNo), new RegExp(`Step ${employeeSteps(playbook).indexOf(expected) + 1} of ${employeeSteps(playbook).length}\\b`));
 

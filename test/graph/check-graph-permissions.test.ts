@@ -73,7 +73,10 @@ describe('npm run check:graph (scripts/check-graph-permissions.ts) against the f
     assert.match(role.detail, /not granted: add the Microsoft Graph application permission AuditLog\.Read\.All and grant admin consent/);
     const call = line(result, /read sign-in logs/);
     assert.equal(call.status, 'FAIL', output);
-    assert.match(call.detail, /Graph 403 Authorization_RequestDenied: Insufficient privileges.*Missing permission: grant the Microsoft Graph application permission AuditLog\.Read\.All/);
+    assert.match(
+      call.detail,
+      /Graph 403 Authorization_RequestDenied: Insufficient privileges.*Missing permission: grant the Microsoft Graph application permission AuditLog\.Read\.All/,
+    );
     assert.equal(line(result, /read users/).status, 'PASS', output);
     assert.equal(line(result, /^Policy\.Read\.All$/).status, 'WARN', 'Policy.Read.All is optional');
     assert.ok(!result.lines.some((l) => /burst feed/.test(l.name)), 'no burst query without sign-in access');

@@ -33,7 +33,7 @@ function checkIntegrity(name: string, build: (now: Date) => DemoTenant): void {
     const tenant = build(NOW);
     const userIds = new Set(tenant.users.map((u) => u.id));
 
-    it('when the tenant is built, then every sign-in belongs to one of its users under that user\'s UPN', () => {
+    it("when the tenant is built, then every sign-in belongs to one of its users under that user's UPN", () => {
       for (const s of tenant.signIns) {
         assert.ok(s.userId && userIds.has(s.userId), `sign-in ${s.id} has unknown userId ${s.userId}`);
         const user = tenant.users.find((u) => u.id === s.userId)!;
@@ -65,7 +65,10 @@ function checkIntegrity(name: string, build: (now: Date) => DemoTenant): void {
         ['policies', tenant.conditionalAccessPolicies.map((p) => p.id)],
       ];
       for (const [what, ids] of groups) {
-        assert.ok(ids.every((id) => typeof id === 'string' && id.length > 0), `${what} has an empty id`);
+        assert.ok(
+          ids.every((id) => typeof id === 'string' && id.length > 0),
+          `${what} has an empty id`,
+        );
         assert.equal(new Set(ids).size, ids.length, `${what} ids are not unique`);
       }
     });
@@ -119,9 +122,7 @@ describe('demo tenant data', () => {
 
   it('when Isaiah is looked at, then no OneDrive sign-in is in the last 48 hours but Outlook and Teams are', () => {
     const tenant = buildDemoTenant(NOW);
-    const recent = tenant.signIns.filter(
-      (s) => s.userId === '00000000-0000-0000-0000-0000000000023' && NOW.getTime() - Date.parse(s.createdDateTime) <= 48 * 3600e3,
-    );
+    const recent = tenant.signIns.filter((s) => s.userId === '00000000-0000-0000-0000-0000000000023' && NOW.getTime() - Date.parse(s.createdDateTime) <= 48 * 3600e3);
     assert.equal(recent.filter((s) => s.appId === KNOWN_APPS.oneDriveSync.appId).length, 0);
     assert.ok(recent.some((s) => s.appId === KNOWN_APPS.outlook.appId && s.status?.errorCode === 0));
     assert.ok(recent.some((s) => s.appId === KNOWN_APPS.teams.appId && s.status?.errorCode === 0));

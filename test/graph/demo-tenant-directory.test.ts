@@ -11,16 +11,22 @@ describe('demo tenant directory', () => {
       { id: 's3', createdDateTime: '2026-11-22T11:00:00Z', userId: 'someone-else', userPrincipalName: 'pat@contoso.test', status: { errorCode: 0 } },
       { id: 's4', createdDateTime: '2026-11-18T11:00:00Z', userId: 'u1', status: { errorCode: 0 } },
     ],
-    devices: [{ id: 'd1', registeredOwners: ['u1'] }, { id: 'd2', registeredOwners: ['u2'] }],
+    devices: [
+      { id: 'd1', registeredOwners: ['u1'] },
+      { id: 'd2', registeredOwners: ['u2'] },
+    ],
     conditionalAccessPolicies: [],
   };
   const directory = new DemoTenantDirectory(tenant as never, { windowHours: 48, source: 'test' });
 
-  it('when a sign-in names the user only by UPN, then it is the user\'s; a userId always wins; old ones fall outside the window', async () => {
+  it("when a sign-in names the user only by UPN, then it is the user's; a userId always wins; old ones fall outside the window", async () => {
     const result = await directory.lookup('u1', { now });
     assert.ok(result.ok);
     assert.deepEqual(result.evidence.signIns.map((s) => s.id).sort(), ['s1', 's2']);
-    assert.deepEqual(result.evidence.devices.map((d) => d.id), ['d1']);
+    assert.deepEqual(
+      result.evidence.devices.map((d) => d.id),
+      ['d1'],
+    );
   });
 
   it('when the user is not in the file, then the lookup fails as user-not-found in plain words', async () => {

@@ -17,7 +17,13 @@ const APP_BY_ID = new Map<string, KnownAppKey>(Object.entries(KNOWN_APPS).map(([
  * story needs it (a password changed on-premises looks like stale credentials until then).
  */
 const STORIES: Array<{ id: string; name: string; cause: CauseId | null; signIns: number; failures: Partial<Record<KnownAppKey, number[]>>; answers?: Answers }> = [
-  { id: '00000000-0000-0000-0000-0000000000020', name: 'Alex Wilber', cause: 'stale-credentials', signIns: 20, failures: { oneDriveSync: [50126, 50173], office: [50058], outlook: [50140] } },
+  {
+    id: '00000000-0000-0000-0000-0000000000020',
+    name: 'Alex Wilber',
+    cause: 'stale-credentials',
+    signIns: 20,
+    failures: { oneDriveSync: [50126, 50173], office: [50058], outlook: [50140] },
+  },
   { id: '00000000-0000-0000-0000-0000000000021', name: 'Megan Bowen', cause: 'conditional-access-block', signIns: 13, failures: { oneDriveSync: [53003], outlook: [50140] } },
   { id: '00000000-0000-0000-0000-0000000000022', name: 'Adele Vance', cause: 'device-not-compliant', signIns: 12, failures: { oneDriveSync: [53000, 530003], teams: [53000] } },
   { id: '00000000-0000-0000-0000-0000000000023', name: 'Isaiah Langer', cause: 'network-blocked', signIns: 13, failures: { office: [50058] } },
@@ -75,10 +81,7 @@ describe('demo tenant story (data file → Graph shapes)', () => {
       tenant.devices.map((d) => [d.id, d.deviceId, d.registeredOwners]),
       STORIES.map((s, i) => [`de40de40-de71-4000-8000-${hex(i + 1)}`, `de40de40-d1d0-4000-8000-${hex(i + 1)}`, [s.id]]),
     );
-    assert.deepEqual(
-      tenant.signIns.map((s) => s.id).sort(),
-      Array.from({ length: 147 }, (_, i) => `de40de40-5160-4000-8000-${hex(i + 1)}`).sort(),
-    );
+    assert.deepEqual(tenant.signIns.map((s) => s.id).sort(), Array.from({ length: 147 }, (_, i) => `de40de40-5160-4000-8000-${hex(i + 1)}`).sort());
   });
 
   for (const story of STORIES) {
@@ -103,7 +106,14 @@ describe('demo tenant story (data file → Graph shapes)', () => {
       const result = await directory.lookup(story.id, { now: NOW });
       assert.ok(result.ok, 'lookup worked');
       const diagnosis = diagnose({ answers: story.answers ?? {}, evidence: analyzeEvidence(result.evidence, NOW) });
-      assert.equal(diagnosis.leading, story.cause ?? 'unknown', diagnosis.ranked.slice(0, 3).map((r) => `${r.causeId}:${r.score}`).join(', '));
+      assert.equal(
+        diagnosis.leading,
+        story.cause ?? 'unknown',
+        diagnosis.ranked
+          .slice(0, 3)
+          .map((r) => `${r.causeId}:${r.score}`)
+          .join(', '),
+      );
     });
   }
 
@@ -144,7 +154,12 @@ describe('demo tenant story (data file → Graph shapes)', () => {
 
   describe('a broken data file', () => {
     const cases: Array<[string, Array<string | number>, unknown, RegExp]> = [
-      ['a sign-in names a policy that is not in the file', ['users', 1, 'signIns', 2, 'policies', 0, 'policy'], 'mfa-outsde', /demo-tenant\.json: users\.1\.signIns\.2\.policies\.0\.policy: unknown policy "mfa-outsde"/],
+      [
+        'a sign-in names a policy that is not in the file',
+        ['users', 1, 'signIns', 2, 'policies', 0, 'policy'],
+        'mfa-outsde',
+        /demo-tenant\.json: users\.1\.signIns\.2\.policies\.0\.policy: unknown policy "mfa-outsde"/,
+      ],
       ['a sign-in names an app the bot does not know', ['users', 0, 'signIns', 0, 'app'], 'oneDrive', /demo-tenant\.json: users\.0\.signIns\.0\.app: /],
       ['a time is in the future', ['users', 0, 'signIns', 0, 'hoursAgo'], [72, -1], /demo-tenant\.json: users\.0\.signIns\.0\.hoursAgo/],
       ['a user names a licence that is not in the file', ['users', 3, 'licence'], 'e5', /demo-tenant\.json: users\.3\.licence: unknown licence "e5"/],

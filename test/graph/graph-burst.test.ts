@@ -19,8 +19,15 @@ describe('burst: 300 employees against the reports-API limit (time scaled 1:10: 
   it('when 300 distinct employees ask within the (scaled) minute, then every one gets evidence from Microsoft Graph', () => {
     const failed = report.lookups.filter((l) => !l.result.ok);
     assert.equal(report.lookups.length, 300, 'all asked');
-    assert.deepEqual(failed.map((l) => `${l.userId}: ${!l.result.ok && l.result.failure.kind}`), [], 'no failures');
-    assert.ok(report.lookups.every((l) => l.result.ok && l.result.evidence.source === 'Microsoft Graph'), 'evidence from Graph');
+    assert.deepEqual(
+      failed.map((l) => `${l.userId}: ${!l.result.ok && l.result.failure.kind}`),
+      [],
+      'no failures',
+    );
+    assert.ok(
+      report.lookups.every((l) => l.result.ok && l.result.evidence.source === 'Microsoft Graph'),
+      'evidence from Graph',
+    );
     assert.deepEqual(new Set(report.lookups.map((l) => l.profile)).size, BURST_PROFILES.length, 'every profile present');
   });
 
@@ -53,7 +60,10 @@ describe('burst: 300 employees against the reports-API limit (time scaled 1:10: 
     // A per-user read costs one reports request, so quiet moments of the burst still read a few employees on their own.
     assert.ok(report.stats.fromFeed >= 270, `from feed: ${report.stats.fromFeed}, per user: ${report.stats.perUser}`);
     assert.equal(report.tokenCalls, 1, 'one token request');
-    const p95 = percentile(report.lookups.map((l) => l.latencyMs), 95);
+    const p95 = percentile(
+      report.lookups.map((l) => l.latencyMs),
+      95,
+    );
     assert.ok(p95 < 4000, `p95 ${p95} ms`);
   });
 });

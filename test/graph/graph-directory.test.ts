@@ -51,7 +51,6 @@ function evidenceOf(result: LookupResult) {
   return (result as Extract<LookupResult, { ok: true }>).evidence;
 }
 
-
 /** One user with `count` non-interactive OneDrive sign-ins, one per hour. */
 function pagingTenant(count: number): DemoTenant {
   const b = new TenantBuilder(NOW, 'abcdef01');
@@ -71,7 +70,11 @@ function pagingTenant(count: number): DemoTenant {
 describe('GraphDirectory over a fake Microsoft Graph', () => {
   let server: FakeGraphServer;
   let tenant: DemoTenant;
-  useFakeGraph(() => buildScenarioTenant(NOW), TOKEN, (s, t) => ((server = s), (tenant = t)));
+  useFakeGraph(
+    () => buildScenarioTenant(NOW),
+    TOKEN,
+    (s, t) => ((server = s), (tenant = t)),
+  );
 
   describe('parity with the demo tenant directory', () => {
     for (const scenario of SCENARIOS) {
@@ -104,7 +107,10 @@ describe('GraphDirectory over a fake Microsoft Graph', () => {
         evidenceOf(await directory.lookup(scenario.userId, { now: NOW }));
         perLookup.push(server.httpRequests.length - before);
       }
-      assert.ok(perLookup.every((n) => n >= 1 && n <= 2), `round trips per lookup: ${perLookup.join(',')}`);
+      assert.ok(
+        perLookup.every((n) => n >= 1 && n <= 2),
+        `round trips per lookup: ${perLookup.join(',')}`,
+      );
       assert.equal(credential.calls, 1);
       assert.deepEqual(credential.scopes, [`${server.url}/.default`]);
     });
@@ -117,7 +123,10 @@ describe('GraphDirectory over a fake Microsoft Graph', () => {
         server.httpRequests.map((r) => r.url),
         ['/beta/$batch', '/beta/$batch'],
       );
-      assert.deepEqual(evidence.conditionalAccessPolicies.map((p) => p.displayName), ['Block unmanaged sync']);
+      assert.deepEqual(
+        evidence.conditionalAccessPolicies.map((p) => p.displayName),
+        ['Block unmanaged sync'],
+      );
       assert.deepEqual(evidence.gaps, []);
     });
 
@@ -287,7 +296,9 @@ describe('GraphDirectory over a fake Microsoft Graph', () => {
 
   describe('misconfiguration', () => {
     it('when the credential cannot get a token for the tenant, then the failure is misconfigured and names the authority or cloud', async () => {
-      const credential = tokenDouble({ fail: Object.assign(new Error("AADSTS90002: Tenant 'contoso.us' not found. Check that you are signing into the correct cloud."), { name: 'AuthenticationError' }) });
+      const credential = tokenDouble({
+        fail: Object.assign(new Error("AADSTS90002: Tenant 'contoso.us' not found. Check that you are signing into the correct cloud."), { name: 'AuthenticationError' }),
+      });
       const { directory } = graphOver(server, { credential });
       const failure = failureOf(await directory.lookup('scn-account-locked', { now: NOW }));
       assert.equal(failure.kind, 'misconfigured');
@@ -319,7 +330,10 @@ describe('GraphDirectory over a fake Microsoft Graph', () => {
       assert.equal(await directory.findUserIdByUpn('Avery.Lindqvist@contoso.test'), 'scn-stale-credentials');
       assert.equal(await directory.findUserIdByUpn('nobody@contoso.test'), undefined);
       assert.ok(server.httpRequests.every((r) => r.url.startsWith('/v1.0/users/') && r.url.endsWith('?$select=id')));
-      assert.ok(server.httpRequests.some((r) => r.url.includes('%40')), 'the UPN is URL-encoded');
+      assert.ok(
+        server.httpRequests.some((r) => r.url.includes('%40')),
+        'the UPN is URL-encoded',
+      );
     });
   });
 
@@ -348,7 +362,10 @@ describe('GraphDirectory over a fake Microsoft Graph', () => {
       const { directory } = graphOver(server, { timeBudgetMs: 15_000, reportsRateLimit: { maxRequests: 5, windowMs, marginMs: 60 }, tenantFeed: false });
       const users = SCENARIOS.slice(0, 12).map((s) => s.userId);
       const results = await Promise.all(users.map((u) => directory.lookup(u, { now: NOW })));
-      assert.ok(results.every((r) => r.ok), JSON.stringify(results.filter((r) => !r.ok)));
+      assert.ok(
+        results.every((r) => r.ok),
+        JSON.stringify(results.filter((r) => !r.ok)),
+      );
       assert.equal(server.breaches, 0);
       assert.ok(server.maxReportsInWindow <= 5, `max ${server.maxReportsInWindow}`);
       const reportTimes = server.routed.filter((r) => /auditLogs/.test(r.url)).map((r) => r.at);

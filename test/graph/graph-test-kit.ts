@@ -74,7 +74,11 @@ export function buildBurstTenant(now: Date, employees: number): { tenant: DemoTe
   const b = new TenantBuilder(now, 'b0257000');
   const block = b.addPolicy({ displayName: 'Block unmanaged sync', grantControls: { operator: 'OR', builtInControls: ['block'] } });
   const compliant = b.addPolicy({ displayName: 'Require compliant device for OneDrive', grantControls: { operator: 'OR', builtInControls: ['compliantDevice'] } });
-  const frequency = b.addPolicy({ displayName: 'Sign-in frequency 4 hours', grantControls: null, sessionControls: { signInFrequency: { value: 4, type: 'hours', isEnabled: true } } });
+  const frequency = b.addPolicy({
+    displayName: 'Sign-in frequency 4 hours',
+    grantControls: null,
+    sessionControls: { signInFrequency: { value: 4, type: 'hours', isEnabled: true } },
+  });
   const users: Array<{ id: string; profile: BurstProfile }> = [];
 
   for (let i = 0; i < employees; i++) {
@@ -95,7 +99,13 @@ export function buildBurstTenant(now: Date, employees: number): { tenant: DemoTe
     if (profile === 'stale-credentials') spec.passwordChangedHoursAgo = 1 * D;
     if (profile === 'password-expired') spec.passwordChangedHoursAgo = 91 * D;
     b.addUser(spec);
-    b.addDevice(id, { displayName: `CONTOSO-B${String(i + 1).padStart(4, '0')}`, isCompliant: profile !== 'device-not-compliant', isManaged: true, trustType: 'AzureAd', lastSignInHoursAgo: 1 });
+    b.addDevice(id, {
+      displayName: `CONTOSO-B${String(i + 1).padStart(4, '0')}`,
+      isCompliant: profile !== 'device-not-compliant',
+      isManaged: true,
+      trustType: 'AzureAd',
+      lastSignInHoursAgo: 1,
+    });
     users.push({ id, profile });
 
     const otherAppsWork = (): void => {
@@ -314,12 +324,15 @@ export async function compareWithDemo(report: BurstReport): Promise<string[]> {
     const got = diagnosisOf(l.result.evidence, report.now);
     const want = diagnosisOf(expected.evidence, report.now);
     if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`${l.userId} (${l.profile}): graph ${JSON.stringify(got)} vs demo ${JSON.stringify(want)}`);
-    const ids = (e: EvidenceSnapshot): string => e.signIns.map((s) => s.id).sort().join(',');
+    const ids = (e: EvidenceSnapshot): string =>
+      e.signIns
+        .map((s) => s.id)
+        .sort()
+        .join(',');
     if (ids(l.result.evidence) !== ids(expected.evidence)) problems.push(`${l.userId} (${l.profile}): sign-in ids differ`);
   }
   return problems;
 }
-
 
 /**
  * Mocha hooks for a suite that runs against one fake Graph server: started once, reset before

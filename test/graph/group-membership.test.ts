@@ -7,7 +7,11 @@ import { tokenDouble } from './graph-test-kit';
 const GROUP = '3a9e4c2b-1d7f-4e6a-8b5c-9d0e1f2a3b4c';
 const TOKEN = 'membership-test-token';
 
-function recordingLog(): { entries: Array<{ level: string; obj: Record<string, unknown>; msg?: string }>; info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void } {
+function recordingLog(): {
+  entries: Array<{ level: string; obj: Record<string, unknown>; msg?: string }>;
+  info: (o: object, m?: string) => void;
+  warn: (o: object, m?: string) => void;
+} {
   const entries: Array<{ level: string; obj: Record<string, unknown>; msg?: string }> = [];
   return {
     entries,
@@ -43,7 +47,10 @@ describe('GraphGroupMembership: HELPDESK_AGENTS_GROUP_ID read through checkMembe
     assert.equal(await m.isMember('employee-1'), false);
     assert.equal(graph.count(/checkMemberGroups/), 2);
     const seen = graph.routed.filter((r) => /checkMemberGroups/.test(r.url));
-    assert.ok(seen.every((r) => r.method === 'POST' && r.url.startsWith('/v1.0/users/')), JSON.stringify(seen));
+    assert.ok(
+      seen.every((r) => r.method === 'POST' && r.url.startsWith('/v1.0/users/')),
+      JSON.stringify(seen),
+    );
 
     graph.groups.set(GROUP, ['agent-2', 'agent-3']); // agent-1 leaves the group
     now += 301_000;

@@ -76,7 +76,11 @@ describe('GraphDirectory and the reports limit when a request leaves late', () =
         reportsRateLimit: { maxRequests: 5, windowMs, marginMs: 0 },
       });
       const results: LookupResult[] = await Promise.all(SCENARIOS.slice(0, 4).map((s) => directory.lookup(s.userId, { now })));
-      assert.deepEqual(results.map((r) => r.ok), [true, true, true, true], 'all read');
+      assert.deepEqual(
+        results.map((r) => r.ok),
+        [true, true, true, true],
+        'all read',
+      );
       assert.equal(server.breaches, 0, `no breach (max ${server.maxReportsInWindow} in a window)`);
       assert.ok(server.maxReportsInWindow <= 5, `max ${server.maxReportsInWindow}`);
     } finally {

@@ -36,14 +36,26 @@ function feedFilters(server: FakeGraphServer): string[] {
 describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
   let server: FakeGraphServer;
   let clockMs: number;
-  useFakeGraph(() => buildScenarioTenant(NOW), TOKEN, (s) => (server = s), { freshTenantEachTest: true });
+  useFakeGraph(
+    () => buildScenarioTenant(NOW),
+    TOKEN,
+    (s) => (server = s),
+    { freshTenantEachTest: true },
+  );
   beforeEach(() => {
     clockMs = NOW.getTime();
   });
 
   function feedOver(options: TenantFeedOptions = {}, limiter = new SlidingWindowLimiter({ maxRequests: 1000, windowMs: 1000 })) {
     const clock = (): Date => new Date(clockMs);
-    const http = new GraphHttp({ credential: tokenDouble({ token: TOKEN }), baseUrl: server.url, scope: `${server.url}/.default`, fetch: (i, init) => globalThis.fetch(i, init), clock, reportsLimiter: limiter });
+    const http = new GraphHttp({
+      credential: tokenDouble({ token: TOKEN }),
+      baseUrl: server.url,
+      scope: `${server.url}/.default`,
+      fetch: (i, init) => globalThis.fetch(i, init),
+      clock,
+      reportsLimiter: limiter,
+    });
     const feed = new TenantSignInFeed(
       {
         http,
@@ -78,7 +90,11 @@ describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
   it('when the feed is read, then one beta request asks for interactive and non-interactive sign-ins of the OneDrive and Office app ids since the window start, 1000 per page', async () => {
     const { snapshot } = feedOver();
     await snapshot();
-    assert.deepEqual(server.httpRequests.map((r) => r.url), ['/beta/$batch'], 'one round trip');
+    assert.deepEqual(
+      server.httpRequests.map((r) => r.url),
+      ['/beta/$batch'],
+      'one round trip',
+    );
     const filters = feedFilters(server);
     assert.equal(filters.length, 1, 'one reports request: both event types in one filter');
     for (const f of filters) {
@@ -87,7 +103,10 @@ describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
       assert.ok(!f.includes('userId'), 'tenant-wide');
     }
     assert.ok(filters[0]!.includes("signInEventTypes/any(t: t eq 'interactiveUser' or t eq 'nonInteractiveUser')"), 'both event types');
-    assert.ok(server.routed.filter((r) => r.url.includes('auditLogs')).every((r) => r.url.includes('$top=1000')), '$top=1000');
+    assert.ok(
+      server.routed.filter((r) => r.url.includes('auditLogs')).every((r) => r.url.includes('$top=1000')),
+      '$top=1000',
+    );
   });
 
   it('when the read completes, then every user gets exactly their in-window OneDrive and Office sign-ins, trimmed of IP addresses and policies that did not apply', async () => {
@@ -98,8 +117,14 @@ describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
     for (const s of SCENARIOS) {
       const events = feed.eventsFor(snap, s.userId, NOW);
       assert.deepEqual(events.map((e) => e.id).sort(), expectedIds(s.userId), s.userId);
-      assert.ok(events.every((e) => e.ipAddress === undefined), 'no IP addresses');
-      assert.ok(events.every((e) => (e.appliedConditionalAccessPolicies ?? []).every((p) => p.result !== 'notApplied')), 'no notApplied policies');
+      assert.ok(
+        events.every((e) => e.ipAddress === undefined),
+        'no IP addresses',
+      );
+      assert.ok(
+        events.every((e) => (e.appliedConditionalAccessPolicies ?? []).every((p) => p.result !== 'notApplied')),
+        'no notApplied policies',
+      );
     }
     assert.deepEqual(feed.eventsFor(snap, 'scn-no-internet', NOW), [], 'a user absent from a complete read had no sign-ins');
     assert.deepEqual(feed.eventsFor(snap, 'SCN-ACCOUNT-LOCKED', NOW).length, expectedIds('scn-account-locked').length, 'user ids match case-insensitively');
@@ -108,7 +133,10 @@ describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
   it('when 20 lookups wait at once, then they share one refresh', async () => {
     const { feed, snapshot } = feedOver({ maxAgeMs: 10_000 });
     const snaps = await Promise.all(Array.from({ length: 20 }, () => snapshot()));
-    assert.ok(snaps.every((s) => s === snaps[0]), 'the same snapshot');
+    assert.ok(
+      snaps.every((s) => s === snaps[0]),
+      'the same snapshot',
+    );
     assert.equal(server.count(/auditLogs\/signIns/), 1, 'one reports request in all');
     assert.equal(feed.stats.refreshes, 1, 'one refresh');
   });
@@ -122,9 +150,15 @@ describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
     const all = server.tenant.signIns.filter((s) => APP_IDS.includes(s.appId ?? ''));
     for (const s of SCENARIOS) {
       const served = feed.eventsFor(first, s.userId, NOW);
-      assert.ok(served.every((e) => Date.parse(e.createdDateTime) >= first.coveredFrom), 'nothing older than the coverage is served');
+      assert.ok(
+        served.every((e) => Date.parse(e.createdDateTime) >= first.coveredFrom),
+        'nothing older than the coverage is served',
+      );
       // Inside the coverage the read is complete: every event there is served.
-      const inside = all.filter((e) => e.userId === s.userId && Date.parse(e.createdDateTime) >= first.coveredFrom).map((e) => e.id).sort();
+      const inside = all
+        .filter((e) => e.userId === s.userId && Date.parse(e.createdDateTime) >= first.coveredFrom)
+        .map((e) => e.id)
+        .sort();
       assert.deepEqual(served.map((e) => e.id).sort(), inside, `${s.userId}: complete inside the coverage`);
     }
     let coveredFrom = first.coveredFrom;
@@ -136,7 +170,15 @@ describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
       coveredFrom = snap.coveredFrom;
     }
     assert.equal(snap.complete, true, 'complete after backfilling');
-    for (const s of SCENARIOS) assert.deepEqual(feed.eventsFor(snap, s.userId, new Date(clockMs)).map((e) => e.id).sort(), expectedIds(s.userId, snap.windowFrom), s.userId);
+    for (const s of SCENARIOS)
+      assert.deepEqual(
+        feed
+          .eventsFor(snap, s.userId, new Date(clockMs))
+          .map((e) => e.id)
+          .sort(),
+        expectedIds(s.userId, snap.windowFrom),
+        s.userId,
+      );
     assert.equal(feed.stats.rebuilds, 1, 'one full read, then increments');
   });
 
@@ -144,14 +186,24 @@ describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
     const { feed, snapshot } = feedOver({ overlapMs: 5 * 60_000 });
     const first = await snapshot();
     clockMs += 30_000;
-    const late: SignInEvent = { ...server.tenant.signIns.find((s) => s.userId === 'scn-account-mismatch')!, id: 'new-event-1', createdDateTime: new Date(clockMs - 10_000).toISOString() };
+    const late: SignInEvent = {
+      ...server.tenant.signIns.find((s) => s.userId === 'scn-account-mismatch')!,
+      id: 'new-event-1',
+      createdDateTime: new Date(clockMs - 10_000).toISOString(),
+    };
     server.tenant.signIns.unshift(late);
     server.routed.length = 0;
     const second = await snapshot();
     const filters = feedFilters(server);
     assert.equal(filters.length, 1, 'one page');
-    assert.ok(filters.every((f) => f.includes(`createdDateTime ge ${new Date(first.takenAt - 5 * 60_000).toISOString()}`)), filters.join('\n'));
-    assert.ok(feed.eventsFor(second, 'scn-account-mismatch', new Date(clockMs)).some((e) => e.id === 'new-event-1'), 'the new event is in');
+    assert.ok(
+      filters.every((f) => f.includes(`createdDateTime ge ${new Date(first.takenAt - 5 * 60_000).toISOString()}`)),
+      filters.join('\n'),
+    );
+    assert.ok(
+      feed.eventsFor(second, 'scn-account-mismatch', new Date(clockMs)).some((e) => e.id === 'new-event-1'),
+      'the new event is in',
+    );
     assert.equal(second.complete, true, 'still complete');
     const inWindow = server.tenant.signIns.filter((e) => APP_IDS.includes(e.appId ?? '') && Date.parse(e.createdDateTime) >= second.windowFrom);
     assert.equal(second.eventCount, inWindow.length, 'merged by id, and events that left the window dropped');
@@ -166,7 +218,10 @@ describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
     assert.equal(snap.complete, false, 'no longer complete');
     for (const s of SCENARIOS) {
       const served = feed.eventsFor(snap, s.userId, NOW);
-      assert.ok(served.every((e) => Date.parse(e.createdDateTime) >= snap.coveredFrom), 'inside the coverage');
+      assert.ok(
+        served.every((e) => Date.parse(e.createdDateTime) >= snap.coveredFrom),
+        'inside the coverage',
+      );
       assert.deepEqual(served.map((e) => e.id).sort(), expectedIds(s.userId, snap.coveredFrom), s.userId);
     }
   });
@@ -201,7 +256,11 @@ describe('TenantSignInFeed (the shared tenant-wide sign-in read)', () => {
 describe('GraphDirectory with the tenant sign-in feed', () => {
   let server: FakeGraphServer;
   let tenant: DemoTenant;
-  useFakeGraph(() => buildScenarioTenant(NOW), TOKEN, (s, t) => ((server = s), (tenant = t)));
+  useFakeGraph(
+    () => buildScenarioTenant(NOW),
+    TOKEN,
+    (s, t) => ((server = s), (tenant = t)),
+  );
 
   /**
    * A directory whose clock is NOW, and a limiter (`maxRequests` per window) with `taken` slots
@@ -210,7 +269,14 @@ describe('GraphDirectory with the tenant sign-in feed', () => {
   function directoryOver(overrides: Partial<GraphDirectoryOptions> = {}, taken = 4, windowMs = 60_000, maxRequests = 5) {
     const limiter = new SlidingWindowLimiter({ maxRequests, windowMs });
     for (let i = 0; i < taken; i++) assert.ok(limiter.tryAcquire(), 'slot');
-    const directory = new GraphDirectory({ credential: tokenDouble({ token: TOKEN }), baseUrl: server.url, clock: () => NOW, timeBudgetMs: 5000, reportsLimiter: limiter, ...overrides });
+    const directory = new GraphDirectory({
+      credential: tokenDouble({ token: TOKEN }),
+      baseUrl: server.url,
+      clock: () => NOW,
+      timeBudgetMs: 5000,
+      reportsLimiter: limiter,
+      ...overrides,
+    });
     return { directory, limiter };
   }
 
@@ -232,9 +298,15 @@ describe('GraphDirectory with the tenant sign-in feed', () => {
     assert.deepEqual(directory.stats, { perUser: 0, fromFeed: SCENARIOS.length, feedFallbacks: 0, cached: 0 });
     assert.equal(trips[0], 2, 'the first: the feed read and the user batch');
     // One round trip each: a failing policy waits for its own budget (1 read per second) and rides in the same batch.
-    assert.ok(trips.slice(1).every((n) => n === 1), `then one round trip each: ${trips.join(',')}`);
+    assert.ok(
+      trips.slice(1).every((n) => n === 1),
+      `then one round trip each: ${trips.join(',')}`,
+    );
     assert.equal(server.count(/auditLogs/), 1, 'one reports request for all 18 lookups');
-    assert.ok(server.httpRequests.slice(1).every((r) => r.url === '/v1.0/$batch'), 'user reads are v1.0 batches');
+    assert.ok(
+      server.httpRequests.slice(1).every((r) => r.url === '/v1.0/$batch'),
+      'user reads are v1.0 batches',
+    );
   });
 
   it('when two lookups start together on a quiet limiter, then the first reads per user and the second joins the feed', async () => {
@@ -263,7 +335,10 @@ describe('GraphDirectory with the tenant sign-in feed', () => {
     const evidence = evidenceOf(await directory.lookup('scn-account-locked', { now: NOW }));
     const from = Date.parse(evidence.window.from);
     assert.ok(from > NOW.getTime() - 48 * HOUR, 'shorter than 48 hours');
-    assert.ok(evidence.signIns.every((e) => Date.parse(e.createdDateTime) >= from), 'nothing older than the window');
+    assert.ok(
+      evidence.signIns.every((e) => Date.parse(e.createdDateTime) >= from),
+      'nothing older than the window',
+    );
     assert.equal(evidence.gaps.length, 1, 'one gap');
     assert.match(evidence.gaps[0]!, /^Sign-ins from more than \d+ hours? ago \(it was busy/);
   });
@@ -309,7 +384,10 @@ describe('GraphDirectory with the tenant sign-in feed', () => {
     const { directory } = directoryOver({ cacheTtlMs: 0 });
     evidenceOf(await directory.lookup('scn-conditional-access-block', { now: NOW }));
     const again = evidenceOf(await directory.lookup('scn-conditional-access-block', { now: NOW }));
-    assert.deepEqual(again.conditionalAccessPolicies.map((p) => p.displayName), ['Block unmanaged sync']);
+    assert.deepEqual(
+      again.conditionalAccessPolicies.map((p) => p.displayName),
+      ['Block unmanaged sync'],
+    );
     assert.equal(server.count(/conditionalAccess\/policies/), 1, 'read once');
   });
 });
@@ -323,8 +401,14 @@ describe('GraphDirectory evidence and IP addresses', () => {
       const evidence = evidenceOf(await directory.lookup('scn-stale-credentials', { now: NOW }));
       assert.equal(directory.stats.perUser, 1, 'read per user');
       assert.ok(evidence.signIns.length > 0, 'sign-ins read');
-      assert.ok(evidence.signIns.every((e) => e.ipAddress === undefined), 'no IP addresses');
-      assert.ok(tenant.signIns.some((e) => e.userId === 'scn-stale-credentials' && e.ipAddress), 'the tenant has them');
+      assert.ok(
+        evidence.signIns.every((e) => e.ipAddress === undefined),
+        'no IP addresses',
+      );
+      assert.ok(
+        tenant.signIns.some((e) => e.userId === 'scn-stale-credentials' && e.ipAddress),
+        'the tenant has them',
+      );
     } finally {
       await server.close();
     }

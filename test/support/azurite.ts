@@ -4,7 +4,7 @@
  * the well-known `devstoreaccount1` account. Telemetry is off: nothing leaves the loopback.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -42,7 +42,7 @@ function answers(port: number): Promise<boolean> {
 
 function azuriteScript(): string {
   const pkgPath = require.resolve('azurite/package.json');
-  const pkg = require(pkgPath) as { bin: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { bin: Record<string, string> };
   return join(dirname(pkgPath), pkg.bin.azurite);
 }
 

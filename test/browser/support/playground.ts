@@ -305,7 +305,9 @@ export function button(card: Locator, name: string): Locator {
 
 /** The button titles a card offers right now, in order (those of open ShowCards included). */
 export async function buttonsOf(card: Locator): Promise<string[]> {
-  return card.evaluate((el) => [...el.querySelectorAll('button')].filter((b) => (b as HTMLElement).offsetParent !== null).map((b) => b.getAttribute('aria-label') ?? b.textContent ?? ''));
+  return card.evaluate((el) =>
+    [...el.querySelectorAll('button')].filter((b) => (b as HTMLElement).offsetParent !== null).map((b) => b.getAttribute('aria-label') ?? b.textContent ?? ''),
+  );
 }
 
 /** Asserts a card offers exactly these buttons (ignoring ones from open ShowCards). */
