@@ -5,6 +5,7 @@ import pino from 'pino';
  * pass a small object). Tokens and raw sign-in records are never passed to it.
  */
 export interface Logger {
+  debug?(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;

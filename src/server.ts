@@ -10,18 +10,15 @@ import { ConversationLock } from './bot/conversation-lock';
 import { CHANNEL_TOKEN_ISSUER, type HelpdeskAdapter } from './bot/helpdesk-adapter';
 import { looksLikeActivity, readInboundActivity } from './bot/inbound-activity';
 import { isTrustedServiceUrl, type ServiceUrlPolicy } from './bot/service-url-policy';
-import { TENANT_REFUSAL, tenantOf, type TenantGuard } from './bot/tenant-guard';
+import type { Logger } from './logger';
+import { tenantOf, tenantRefusal, type TenantGuard } from './bot/tenant-guard';
 import type { HelpdeskTurnState } from './bot/turn-state';
 
 /** What `/readyz` asks. `degraded` (still 200) means serving, but something needs an agent's attention. */
 export type ReadinessCheck = () => Promise<{ ok: boolean; degraded?: boolean; detail?: string }>;
 
-/** Logger shape the server uses (pino fits). */
-export interface ServerLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+/** The server logs through the app's one logger type. */
+export type ServerLogger = Logger;
 
 /** Inbound token checking, when the bot has credentials. */
 export interface InboundAuthentication {
@@ -173,14 +170,14 @@ export function createServer(deps: ServerDeps): restify.Server {
     if (!deps.tenants.admits(activity)) {
       log.warn({ tenant: tenantOf(activity)?.slice(0, 100) ?? null, activityType: activity.type }, 'activity refused: tenant not served');
       if (activity.type === 'invoke') {
-        const refusal = invokeMessage(TENANT_REFUSAL);
+        const refusal = invokeMessage(tenantRefusal(activity.locale));
         res.json(refusal.status, refusal.body);
         return;
       }
       if (deservesTenantRefusal(activity)) {
         await runTurn(auth, activity, async (context) => {
           await context
-            .sendActivity({ type: 'message', text: TENANT_REFUSAL, textFormat: 'plain' })
+            .sendActivity({ type: 'message', text: tenantRefusal(activity.locale), textFormat: 'plain' })
             .catch((error: Error) => log.warn({ err: reasonOf(error) }, 'could not send the tenant refusal'));
         });
       }

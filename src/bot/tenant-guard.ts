@@ -1,3 +1,4 @@
+import { messages } from '../content/knowledge';
 /**
  * The tenant boundary (contract §3a): when ALLOWED_TENANT_IDS is set, an activity from any other
  * tenant, or from none, gets one short refusal and nothing else. The check runs at the HTTP edge
@@ -5,7 +6,13 @@
  */
 
 /** The one message a refused tenant sees. */
-export const TENANT_REFUSAL = 'This help desk bot serves only its own organisation.';
+/** The one short refusal another tenant's user gets, in their language (content/<locale>/messages.yaml). */
+export function tenantRefusal(locale?: unknown): string {
+  return messages(typeof locale === 'string' ? locale : undefined).text('tenant.refusal');
+}
+
+/** The English refusal, for tests and logs. */
+export const TENANT_REFUSAL = tenantRefusal();
 
 /** The shape of an activity the guard reads. */
 export interface TenantScopedActivity {

@@ -72,6 +72,7 @@ export const MESSAGE_PLACEHOLDERS = {
   'triage.didnt-catch.text': [],
   'triage.older-card.title': [],
   'triage.older-card.text': [],
+  'tenant.refusal': [],
   'triage.reading-logs.title': [],
   'triage.reading-logs.text': [],
   'triage.logs-read.title': [],

@@ -1,15 +1,12 @@
+import type { Logger } from '../logger';
 /**
  * The shapes every Graph request shares: one response, one batch item, and the request
  * context that carries a lookup's time budget and cancellation through all of its requests.
  */
 import type { LookupFailure } from '../domain/directory';
 
-/** The logger subset used (pino-compatible). Only counts, statuses and paths are logged. */
-export interface GraphLogger {
-  debug?(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
+/** Graph logs through the app's one logger type (only counts, statuses and paths; never tokens or records). */
+export type GraphLogger = Pick<Logger, 'debug' | 'info' | 'warn'>;
 
 /** One Graph response (outer or inside a batch). Header names are lower-case. */
 export interface GraphResponse {

@@ -1,3 +1,4 @@
+import type { Logger } from '../logger';
 /**
  * Is this person in the help desk's Entra group (HELPDESK_AGENTS_GROUP_ID)? Read through Microsoft
  * Graph with the bot's Graph credential: `POST /v1.0/users/{id}/checkMemberGroups`, which is
@@ -12,11 +13,8 @@
 import type { TokenCredential } from '@azure/identity';
 import { graphError, redact } from './graph-failures';
 
-/** The logger subset used (pino fits). Ids of groups are logged; tokens and bodies never. */
-export interface MembershipLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
+/** Group checks log through the app's one logger type (ids of groups; tokens and bodies never). */
+export type MembershipLogger = Pick<Logger, 'info' | 'warn'>;
 
 /** Answers "is this aadObjectId a member of the agents group?". */
 export interface GroupMembershipPort {
