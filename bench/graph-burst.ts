@@ -41,10 +41,15 @@ async function main(): Promise<void> {
   const p50 = percentile(latencies, 50);
   const p95 = percentile(latencies, 95);
   console.log('');
-  console.log(`Lookups: ${ok}/${employees} with evidence; ${report.stats.perUser} read per user, ${report.stats.fromFeed} from the tenant-wide feed, ${report.stats.feedFallbacks} feed fallbacks.`);
+  console.log(
+    `Lookups: ${ok}/${employees} with evidence; ${report.stats.perUser} read per user, ${report.stats.fromFeed} from the tenant-wide feed, ${report.stats.feedFallbacks} feed fallbacks.`,
+  );
   console.log(`Latency: p50 ${p50} ms, p95 ${p95} ms, max ${Math.max(...latencies)} ms.`);
-  console.log(`Reports-API requests: ${report.reportsArrivals.length} in all; per ${(windowMs / 1000).toFixed(1)} s: [${perWindow.join(', ')}]; most in any sliding window: ${report.maxReportsInAnyWindow}.`);
-  if (report.feedStats) console.log(`Feed: ${report.feedStats.refreshes} refreshes (${report.feedStats.rebuilds} full), ${report.feedStats.pages} pages, ${report.feedStats.failures} failures.`);
+  console.log(
+    `Reports-API requests: ${report.reportsArrivals.length} in all; per ${(windowMs / 1000).toFixed(1)} s: [${perWindow.join(', ')}]; most in any sliding window: ${report.maxReportsInAnyWindow}.`,
+  );
+  if (report.feedStats)
+    console.log(`Feed: ${report.feedStats.refreshes} refreshes (${report.feedStats.rebuilds} full), ${report.feedStats.pages} pages, ${report.feedStats.failures} failures.`);
   console.log(`Graph HTTP requests: ${report.httpRequests}; token requests: ${report.tokenCalls}; run took ${(report.elapsedMs / 1000).toFixed(1)} s.`);
   console.log('');
 

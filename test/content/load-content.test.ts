@@ -1,44 +1,13 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { ContentError, defaultContentDir, loadKnowledge } from '../../src/content/load-content';
+import { loadKnowledge } from '../../src/content/load-content';
+import { assertContentError, edit, useContentCopies } from './content-test-kit';
 import { CAUSE_IDS } from '../../src/domain/causes';
 import { QUESTION_ANSWER_IDS, QUESTION_IDS } from '../../src/domain/question-ids';
 
-/** A copy of the shipped content in a temporary folder, to break on purpose. */
-function copyOfContent(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'content-test-'));
-  cpSync(defaultContentDir(), join(dir, 'content'), { recursive: true });
-  return join(dir, 'content');
-}
-
-function edit(root: string, file: string, change: (text: string) => string): void {
-  const path = join(root, file);
-  writeFileSync(path, change(readFileSync(path, 'utf8')));
-}
-
-function assertContentError(root: string, pattern: RegExp): void {
-  assert.throws(
-    () => loadKnowledge(root),
-    (error: unknown) => {
-      assert.ok(error instanceof ContentError, `expected a ContentError, got ${String(error)}`);
-      assert.match(error.message, pattern);
-      return true;
-    },
-  );
-}
-
 describe('content loader', () => {
-  const made: string[] = [];
-  const broken = (): string => {
-    const root = copyOfContent();
-    made.push(join(root, '..'));
-    return root;
-  };
-  after(() => {
-    for (const dir of made) rmSync(dir, { recursive: true, force: true });
-  });
+  const { copy: broken } = useContentCopies();
 
   it('when the shipped content is loaded, then every cause, question, answer and offered code is there', () => {
     const english = loadKnowledge().forLocale('en');
@@ -117,15 +86,7 @@ describe('content loader', () => {
 });
 
 describe('content loader: phrases', () => {
-  const made: string[] = [];
-  after(() => {
-    for (const dir of made) rmSync(dir, { recursive: true, force: true });
-  });
-  const broken = (): string => {
-    const root = copyOfContent();
-    made.push(join(root, '..'));
-    return root;
-  };
+  const { copy: broken } = useContentCopies();
 
   it('when a phrase is written with capitals or an apostrophe, then loading stops naming the list and the entry', () => {
     const root = broken();

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { installKnowledge } from '../../src/content/knowledge';
-import { ContentError, defaultContentDir, loadKnowledge } from '../../src/content/load-content';
+import { defaultContentDir, loadKnowledge } from '../../src/content/load-content';
+import { assertContentError, edit, useContentCopies } from './content-test-kit';
 import { MESSAGE_KEYS, MESSAGE_PLACEHOLDERS } from '../../src/content/message-keys';
 import { fillPlaceholders } from '../../src/content/messages';
 import { renderTicketCard } from '../../src/cards';
@@ -12,38 +12,12 @@ import { presentTicket } from '../../src/dialogs/present';
 import { draftTicket } from '../../src/domain/tickets';
 import { newCaseFile } from '../../src/domain/case-file';
 
-function copyOfContent(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'messages-test-'));
-  cpSync(defaultContentDir(), join(dir, 'content'), { recursive: true });
-  return join(dir, 'content');
-}
-
 function editMessages(root: string, change: (text: string) => string): void {
-  const path = join(root, 'en', 'messages.yaml');
-  writeFileSync(path, change(readFileSync(path, 'utf8')));
-}
-
-function assertContentError(root: string, pattern: RegExp): void {
-  assert.throws(
-    () => loadKnowledge(root),
-    (error: unknown) => {
-      assert.ok(error instanceof ContentError, `expected a ContentError, got ${String(error)}`);
-      assert.match(error.message, pattern);
-      return true;
-    },
-  );
+  edit(root, 'en/messages.yaml', change);
 }
 
 describe('messages (content/<locale>/messages.yaml)', () => {
-  const made: string[] = [];
-  const copy = (): string => {
-    const root = copyOfContent();
-    made.push(join(root, '..'));
-    return root;
-  };
-  after(() => {
-    for (const dir of made) rmSync(dir, { recursive: true, force: true });
-  });
+  const { copy } = useContentCopies();
 
   it('when the shipped English file is read, then it has exactly the keys the code uses, each with only its own placeholders', () => {
     const file = parse(readFileSync(join(defaultContentDir(), 'en', 'messages.yaml'), 'utf8')) as Record<string, unknown>;
