@@ -50,13 +50,22 @@ export function looksLikeActivity(body: unknown): body is Record<string, unknown
   return typeof body === 'object' && body !== null && !Array.isArray(body) && typeof (body as { type?: unknown }).type === 'string' && (body as { type: string }).type.length > 0;
 }
 
+/** Zones already checked (a DateTimeFormat per activity is costly); bounded, since activities are untrusted. */
+const knownZones = new Map<string, boolean>();
+
 function isTimeZone(value: string): boolean {
+  const known = knownZones.get(value);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  if (knownZones.size >= 1000) knownZones.clear();
+  knownZones.set(value, valid);
+  return valid;
 }
 
 /**

@@ -22,13 +22,26 @@ import { messages } from '../content/knowledge';
 export function formatWhen(iso: string | Date, timeZone?: string): string {
   const date = typeof iso === 'string' ? new Date(iso) : iso;
   if (!Number.isFinite(date.getTime())) return String(iso);
-  const options: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false };
-  try {
-    // Always name the zone: a card may be drawn for one reader and read by another.
-    return new Intl.DateTimeFormat('en-GB', { ...options, timeZone: timeZone || 'UTC', timeZoneName: 'short' }).format(date);
-  } catch {
-    return new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC', timeZoneName: 'short' }).format(date);
+  return formatterFor(timeZone || 'UTC').format(date);
+}
+
+const WHEN_OPTIONS: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false, timeZoneName: 'short' };
+/** Building a DateTimeFormat costs far more than using one: one per zone, kept (zones are few; the cache is bounded). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    try {
+      // Always name the zone: a card may be drawn for one reader and read by another.
+      formatter = new Intl.DateTimeFormat('en-GB', { ...WHEN_OPTIONS, timeZone });
+    } catch {
+      formatter = formatterFor('UTC');
+    }
+    if (formatters.size >= 500) formatters.clear();
+    formatters.set(timeZone, formatter);
   }
+  return formatter;
 }
 
 /** The evidence analysis for a case, when its lookup worked. */
