@@ -16,7 +16,7 @@ describe('e2e: the privacy statement and terms of use', () => {
     ['/terms', /Terms of use/],
     ['/', /OneDrive sign-in help desk bot/],
   ] as const) {
-    it(`when ${path} is requested, then a page says what the bot reads and stores, as HTML`, async () => {
+    it(`when ${path} is requested, then its page is served as HTML (the privacy page says what the bot reads and stores)`, async () => {
       const response = await fetch(`${h.bot!.url}${path}`);
       assert.equal(response.status, 200);
       assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
