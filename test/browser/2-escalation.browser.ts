@@ -72,7 +72,11 @@ describe('Journey 2 (browser): an employee escalates and an agent works the tick
     const text = await diagnosis.innerText();
     assert.match(text, /Saved sign-in details are out of date/);
     assert.match(text, /Confidence: High \(\d+%\)/);
-    assert.match(text, /refused because the saved sign-in was revoked \(by an admin, by you, or by a password change or reset\) and a fresh sign-in is needed \(code 50173\)/, 'evidence from the sign-in log');
+    assert.match(
+      text,
+      /refused because the saved sign-in was revoked \(by an admin, by you, or by a password change or reset\) and a fresh sign-in is needed \(code 50173\)/,
+      'evidence from the sign-in log',
+    );
     assert.match(text, /ALEXW-LT01/);
     await shots.take(employee.page, 'diagnosis', { card: diagnosis, docs: 'diagnosis.png' });
 
