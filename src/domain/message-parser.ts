@@ -78,7 +78,7 @@ interface CompiledMention {
   question?: QuestionId;
   answer?: string;
   negated?: string;
-  /** A negation right after the phrase counts when one of these words follows it ("colleagues dont have it"). */
+  /** A negation right after the phrase that is followed by one of the mention's words ("colleagues dont have it"), compiled once. */
   deniedAfterBy?: RegExp;
   flag?: 'proxy' | 'mac' | 'mfa';
 }
@@ -89,7 +89,8 @@ interface Compiled {
   commands: Map<string, Command>;
   greetings: RegExp;
   negations: RegExp;
-  switchedOff: RegExp;
+  /** A "switched off" word at the start of what follows a phrase ("is off", "disconnected"). */
+  switchedOffAfter: RegExp;
   hedges: RegExp;
   mentions: CompiledMention[];
   status: Array<{ question: QuestionId; subjects: RegExp; good: RegExp; bad: RegExp; notTried: RegExp; answers: { good: string; bad: string; notTried: string } }>;
@@ -115,12 +116,18 @@ function compiled(locale?: string): Compiled {
     commands,
     greetings: new RegExp(`^(?:${p.greetings.map(phrasePattern).join('|')})`),
     negations: anyOf(p.negations),
-    switchedOff: anyOf(p.switchedOff),
+    switchedOffAfter: new RegExp(`^(?:is |are |was |got |has been |have been )?(?:${anyOf(p.switchedOff).source})`),
     hedges: anyOf(p.hedges),
     mentions: p.mentions.map((m) =>
       'flag' in m
         ? { pattern: anyOf(m.phrases), flag: m.flag }
-        : { pattern: anyOf(m.phrases), question: m.question, answer: m.answer, negated: m.negated, deniedAfterBy: m.deniedAfterBy ? anyOf(m.deniedAfterBy) : undefined },
+        : {
+            pattern: anyOf(m.phrases),
+            question: m.question,
+            answer: m.answer,
+            negated: m.negated,
+            deniedAfterBy: m.deniedAfterBy ? new RegExp(`^(?:[a-z]+ )?(?:${anyOf(p.negations).source}) (?:${anyOf(m.deniedAfterBy).source})`) : undefined,
+          },
     ),
     status: p.status.map((s) => ({
       question: s.question,
@@ -180,11 +187,8 @@ function isNegated(clause: string, index: number, length: number, c: Compiled, f
     .split(' ')
     .slice(0, NEGATION_REACH + 1)
     .join(' ');
-  if (deniedAfterBy) {
-    const negation = new RegExp(`^(?:[a-z]+ )?(?:${c.negations.source}) (?:${deniedAfterBy.source})`);
-    if (negation.test(after)) return true;
-  }
-  return new RegExp(`^(?:is |are |was |got |has been |have been )?(?:${c.switchedOff.source})`).test(after);
+  if (deniedAfterBy?.test(after)) return true;
+  return c.switchedOffAfter.test(after);
 }
 
 interface Found {
@@ -238,9 +242,12 @@ export function extractFacts(raw: string, locale?: string): ParsedFacts {
   const flags = { proxy: false, mac: false, mfa: false };
   const deniedFlags = new Set<string>();
 
+  const hinted = new Set<CauseId>();
   for (const sentence of sentencesOf(text)) {
     const hedged = test(c.hedges, sentence);
     for (const clause of clausesOf(sentence)) {
+      // A hint counts only when it is not denied ("my account is not locked").
+      for (const h of c.causeHints) if (matchesOf(h.pattern, clause).some((m) => !isNegated(clause, m.index, m[0].length, c))) hinted.add(h.cause);
       const facts = new Map<QuestionId, string[]>();
       const note = (question: QuestionId, answer: string): void => {
         facts.set(question, [...(facts.get(question) ?? []), answer]);
@@ -284,13 +291,7 @@ export function extractFacts(raw: string, locale?: string): ParsedFacts {
 
   for (const flag of deniedFlags) flags[flag as keyof typeof flags] = false;
   const aadstsCodes = [...text.matchAll(/(?<![a-z0-9])aadsts\s?-?(\d{5,6})(?![0-9])/g)].map((m) => Number(m[1]));
-  // A hint counts only when it is not denied ("my account is not locked").
-  const causeHints = c.causeHints
-    .filter((h) =>
-      sentencesOf(text).some((sentence) => clausesOf(sentence).some((clause) => matchesOf(h.pattern, clause).some((m) => !isNegated(clause, m.index, m[0].length, c)))),
-    )
-    .map((h) => h.cause);
-  return { answers, ...flags, aadstsCodes: [...new Set(aadstsCodes)], hedged, contradicted, causeHints: [...new Set(causeHints)], codeFromWording: !code && Boolean(microsoft) };
+  return { answers, ...flags, aadstsCodes: [...new Set(aadstsCodes)], hedged, contradicted, causeHints: [...hinted], codeFromWording: !code && Boolean(microsoft) };
 }
 
 /** True when the text is about OneDrive or signing in, or carries one of the codes (contract §2). */
