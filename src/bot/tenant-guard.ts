@@ -11,9 +11,6 @@ export function tenantRefusal(locale?: unknown): string {
   return messages(typeof locale === 'string' ? locale : undefined).text('tenant.refusal');
 }
 
-/** The English refusal, for tests and logs. */
-export const TENANT_REFUSAL = tenantRefusal();
-
 /** The shape of an activity the guard reads. */
 export interface TenantScopedActivity {
   channelData?: unknown;

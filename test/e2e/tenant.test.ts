@@ -1,7 +1,10 @@
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { TENANT_REFUSAL } from '../../src/bot/tenant-guard';
+import { tenantRefusal } from '../../src/bot/tenant-guard';
+
+/** The English refusal the bot sends. */
+const TENANT_REFUSAL = tenantRefusal();
 import { buildScenarioTenant, SCENARIOS } from '../fixtures/scenario-tenant';
 import { tokenDouble, type TokenDouble } from '../graph/graph-test-kit';
 import { BotHarness, cardsOf } from '../support/bot-harness';
