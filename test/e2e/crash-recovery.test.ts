@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { REPOSTED_NOTICE } from '../../src/delivery/deliveries';
 import { buildScenarioTenant } from '../fixtures/scenario-tenant';
-import { Chat, cardsOf, findAction, type ActivityPoster } from '../support/bot-harness';
+import { Chat, findAction, type ActivityPoster } from '../support/bot-harness';
 import { BotProcess } from '../support/bot-process';
-import { actionData, cardsIn, cardText, type Json } from '../support/cards';
+import { cardsIn, cardText, type Json } from '../support/cards';
 import { allText, scenario } from '../support/e2e-helpers';
-import { AGENT_A, AGENT_A_ENV, CHANNEL_ID, TEAM_ID } from '../support/handoff-helpers';
+import { AGENT_A, AGENT_A_ENV, CHANNEL_ID, inChannel, NEW_THREAD, TEAM_ID, ticketIdsIn } from '../support/handoff-helpers';
 import { LoopbackConnector } from '../support/loopback-connector';
 import { driveTriage } from '../support/triage-driver';
 
@@ -23,38 +23,6 @@ class CrashableBot implements ActivityPoster {
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   }
-}
-
-let sequence = 0;
-
-/** An activity from `from` in the help desk channel (or one of its threads). */
-function inChannel(bot: CrashableBot, from: typeof AGENT_A, extra: Json, conversationId = CHANNEL_ID): Promise<{ status: number; body: unknown }> {
-  sequence += 1;
-  return bot.post({
-    channelId: 'msteams',
-    serviceUrl: bot.connector.url,
-    id: `crash-${sequence}`,
-    timestamp: new Date().toISOString(),
-    conversation: { id: conversationId, conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' },
-    from,
-    recipient: { id: '28:bot', name: 'Helpdesk' },
-    channelData: { team: { id: TEAM_ID }, channel: { id: CHANNEL_ID }, tenant: { id: 'tenant-1' } },
-    ...extra,
-  });
-}
-
-/** A new thread in the channel (a card post), not a reply in one. */
-const NEW_THREAD = /\/v3\/conversations\/?$/;
-
-function ticketIdsIn(replies: Json[]): string[] {
-  return [
-    ...new Set(
-      cardsOf(replies)
-        .flatMap(actionData)
-        .map((d) => d.ticketId)
-        .filter((id): id is string => typeof id === 'string'),
-    ),
-  ];
 }
 
 function textOf(body: Json): string {

@@ -14,30 +14,16 @@ import { createSqliteStores } from '../../src/store/sqlite-stores';
 import type { Stores } from '../../src/store/stores';
 import { buildScenarioTenant } from '../fixtures/scenario-tenant';
 import { startAzurite, type AzuriteHandle } from '../support/azurite';
-import { BotHarness, Chat, cardsOf, findAction, type ActivityPoster } from '../support/bot-harness';
-import { actionData, cardsIn, cardText, type Json } from '../support/cards';
+import { BotHarness, Chat, findAction, type ActivityPoster } from '../support/bot-harness';
+import { cardsIn, cardText, type Json } from '../support/cards';
 import { allText, scenario } from '../support/e2e-helpers';
-import { AGENT_A, AGENT_A_ENV, agentExecute, CHANNEL_ID, mention, TEAM_ID } from '../support/handoff-helpers';
+import { AGENT_A, AGENT_A_ENV, agentExecute, CHANNEL_ID, mention, NEW_THREAD, TEAM_ID, ticketIdsIn } from '../support/handoff-helpers';
 import { contractDraft } from '../store/store-contract';
 import { driveTriage } from '../support/triage-driver';
 
 const silentLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-
-/** A new thread in the channel (a card post), not a reply in one. */
-const NEW_THREAD = /\/v3\/conversations\/?$/;
-
-function ticketIdsIn(replies: Json[]): string[] {
-  return [
-    ...new Set(
-      cardsOf(replies)
-        .flatMap(actionData)
-        .map((d) => d.ticketId)
-        .filter((id): id is string => typeof id === 'string'),
-    ),
-  ];
-}
 
 /** Drives a triage to its diagnosis and returns the "Open a ticket" action on it. */
 async function reachTicketCreate(chat: Chat, causeId: string): Promise<Json> {

@@ -1,4 +1,4 @@
-import type { BotHarness, Chat } from './bot-harness';
+import { cardsOf, type ActivityPoster, type Chat } from './bot-harness';
 import { actionData, cardsIn, cardText, type Json } from './cards';
 import { driveTriage } from './triage-driver';
 
@@ -15,7 +15,7 @@ export const AGENT_A_ENV = { HELPDESK_AGENTS: AGENT_A.aadObjectId } as const;
 let seq = 0;
 
 /** Posts an activity as `from` in the help desk channel (or one of its threads). */
-export async function inChannel(h: BotHarness, from: typeof AGENT_A, extra: Json, conversationId = CHANNEL_ID): Promise<{ status: number; body: unknown }> {
+export async function inChannel(h: ActivityPoster, from: typeof AGENT_A, extra: Json, conversationId = CHANNEL_ID): Promise<{ status: number; body: unknown }> {
   seq += 1;
   return h.post({
     channelId: 'msteams',
@@ -31,7 +31,7 @@ export async function inChannel(h: BotHarness, from: typeof AGENT_A, extra: Json
 }
 
 /** An agent mentions the bot with text in the channel (or a thread). */
-export function mention(h: BotHarness, from: typeof AGENT_A, text: string, conversationId = CHANNEL_ID): Promise<{ status: number; body: unknown }> {
+export function mention(h: ActivityPoster, from: typeof AGENT_A, text: string, conversationId = CHANNEL_ID): Promise<{ status: number; body: unknown }> {
   return inChannel(
     h,
     from,
@@ -41,7 +41,7 @@ export function mention(h: BotHarness, from: typeof AGENT_A, text: string, conve
 }
 
 /** An agent presses an Action.Execute button on a card. */
-export function agentExecute(h: BotHarness, from: typeof AGENT_A, data: Json, conversationId = CHANNEL_ID): Promise<{ status: number; body: unknown }> {
+export function agentExecute(h: ActivityPoster, from: typeof AGENT_A, data: Json, conversationId = CHANNEL_ID): Promise<{ status: number; body: unknown }> {
   // Teams sets replyToId to the card's message; for a thread's root card that is the id after ";messageid=".
   const replyToId = /;messageid=(.+)$/.exec(conversationId)?.[1];
   return inChannel(h, from, { type: 'invoke', name: 'adaptiveCard/action', replyToId, value: { action: { type: 'Action.Execute', verb: data.verb, data } } }, conversationId);
@@ -81,4 +81,19 @@ export async function openTicket(chat: Chat, firstMessage: string, answers: Reco
     .find((d) => typeof d.ticketId === 'string')?.ticketId;
   if (typeof ticketId !== 'string') throw new Error('no ticket card');
   return ticketId;
+}
+
+/** A new thread in the channel (a card post), not a reply in one. */
+export const NEW_THREAD = /\/v3\/conversations\/?$/;
+
+/** The ticket ids the actions of these replies carry. */
+export function ticketIdsIn(replies: Json[]): string[] {
+  return [
+    ...new Set(
+      cardsOf(replies)
+        .flatMap(actionData)
+        .map((d) => d.ticketId)
+        .filter((id): id is string => typeof id === 'string'),
+    ),
+  ];
 }
