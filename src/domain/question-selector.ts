@@ -53,13 +53,19 @@ export function selectNextQuestion(input: DiagnosisInput, asked: readonly Questi
   if (unsure >= MAX_UNSURE_ANSWERS) return { diagnosis };
   const known = { ...inferAnswers(input.evidence), ...input.answers };
   const open = (q: QuestionId): boolean => known[q] === undefined && !asked.includes(q);
-  const changesLeader = (q: QuestionId): boolean =>
-    decisiveAnswers(q).some((answer) => diagnose({ ...input, answers: { ...input.answers, [q]: answer } }).leading !== diagnosis.leading);
+  // Each question's possible outcomes are worked out once, whichever rule below asks for them.
+  const simulated = new Map<QuestionId, Diagnosis[]>();
+  const outcomesOf = (q: QuestionId): Diagnosis[] => {
+    let outcomes = simulated.get(q);
+    if (!outcomes) {
+      outcomes = decisiveAnswers(q).map((answer) => diagnose({ ...input, answers: { ...input.answers, [q]: answer } }));
+      simulated.set(q, outcomes);
+    }
+    return outcomes;
+  };
+  const changesLeader = (q: QuestionId): boolean => outcomesOf(q).some((o) => o.leading !== diagnosis.leading);
   /** True when some decisive answer to `q` changes the leader or whether it is clear: a question that cannot is never asked. */
-  const matters = (q: QuestionId): boolean =>
-    decisiveAnswers(q)
-      .map((answer) => diagnose({ ...input, answers: { ...input.answers, [q]: answer } }))
-      .some((o) => o.leading !== diagnosis.leading || o.clear !== diagnosis.clear);
+  const matters = (q: QuestionId): boolean => outcomesOf(q).some((o) => o.leading !== diagnosis.leading || o.clear !== diagnosis.clear);
 
   // The code on screen narrows things fastest: ask it first unless the logs already settle the cause.
   if (!(diagnosis.clear && diagnosis.evidenceBacked) && open('error-code') && matters('error-code')) return { question: 'error-code', diagnosis };
@@ -84,11 +90,10 @@ export function selectNextQuestion(input: DiagnosisInput, asked: readonly Questi
   let best: { question: QuestionId; confirms: boolean; leaders: number; clears: number; rank: number } | undefined;
   TIE_BREAK.forEach((questionId, rank) => {
     if (!open(questionId)) return;
-    const outcomes = decisiveAnswers(questionId).map((answer) => diagnose({ ...input, answers: { ...input.answers, [questionId]: answer } }));
+    const outcomes = outcomesOf(questionId);
     // Count only outcomes that are already plausible: an answer that could crown a cause the evidence speaks against is unlikely.
     const leaders = new Set(outcomes.map((o) => o.leading).filter((c) => plausible.has(c)));
-    const changes = outcomes.some((o) => o.leading !== diagnosis.leading || o.clear !== diagnosis.clear);
-    if (!changes) return;
+    if (!matters(questionId)) return;
     const clears = outcomes.filter((o) => o.clear).length;
     const confirms = wordsOnly && outcomes.some((o) => o.leading === diagnosis.leading && o.clear);
     const candidate = { question: questionId, confirms, leaders: leaders.size, clears, rank };
