@@ -37,10 +37,23 @@ export function loadDemoTenantFile(path: string): DemoTenant {
  * or the demo tenant that ships with the project.
  */
 export class DemoTenantDirectory implements DirectoryPort {
+  /** Sign-ins by user id and by lower-case UPN, built once: a lookup reads one user's, not the whole tenant's. */
+  private readonly byUserId = new Map<string, DemoTenant['signIns']>();
+  private readonly byUpn = new Map<string, DemoTenant['signIns']>();
+
   constructor(
     private readonly tenant: DemoTenant,
     private readonly options: { windowHours: number; source: string },
-  ) {}
+  ) {
+    for (const s of tenant.signIns) {
+      // Graph always sets userId; a hand-written file may only name the user by UPN.
+      const [map, key] = s.userId !== undefined ? [this.byUserId, s.userId] : [this.byUpn, s.userPrincipalName?.toLowerCase()];
+      if (key === undefined) continue;
+      const list = map.get(key);
+      if (list) list.push(s);
+      else map.set(key, [s]);
+    }
+  }
 
   async lookup(userId: string, opts?: { now?: Date }): Promise<LookupResult> {
     const now = opts?.now ?? new Date();
@@ -57,11 +70,10 @@ export class DemoTenantDirectory implements DirectoryPort {
     }
     const from = new Date(now.getTime() - this.options.windowHours * HOUR);
     const upn = user.userPrincipalName?.toLowerCase();
-    const signIns = this.tenant.signIns.filter((s) => {
+    const mine = [...(this.byUserId.get(userId) ?? []), ...(upn !== undefined ? (this.byUpn.get(upn) ?? []) : [])];
+    const signIns = mine.filter((s) => {
       const t = Date.parse(s.createdDateTime);
-      // Graph always sets userId; a hand-written file may only name the user by UPN.
-      const mine = s.userId !== undefined ? s.userId === userId : upn !== undefined && s.userPrincipalName?.toLowerCase() === upn;
-      return mine && t >= from.getTime() && t <= now.getTime() + 60_000;
+      return t >= from.getTime() && t <= now.getTime() + 60_000;
     });
     // As the Graph directory does: owned devices, then the devices the sign-ins came from (hybrid PCs have no owner).
     const devices: DirectoryDevice[] = this.tenant.devices.filter((d) => d.registeredOwners?.includes(userId)).map((d) => ({ ...d, foundBy: 'owner' as const }));
