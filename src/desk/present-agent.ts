@@ -2,7 +2,7 @@ import { AGENT_TRANSFER_CHOICES, plainLine, plainText, TEXT_LIMITS, type AgentTi
 import { CAUSE_IDS } from '../domain/causes';
 import { itSteps } from '../domain/fix-walkthrough';
 import { getPlaybook } from '../domain/playbooks';
-import { answerLabel, isQuestionId, QUESTIONS } from '../domain/questions';
+import { answerLabel, getQuestion, isQuestionId } from '../domain/questions';
 import { isOpen, STATUS_LABELS, type Ticket } from '../domain/tickets';
 import { formatWhen, historyText, resultLabel } from '../dialogs/present';
 
@@ -53,7 +53,7 @@ export function presentAgentTicket(ticket: Ticket, agents: Array<{ aadObjectId: 
     evidence: ticket.evidence.map((line) => plainLine(line, TEXT_LIMITS.line)),
     keyEvents: ticket.keyEvents.map((line) => plainLine(line, TEXT_LIMITS.line)),
     answers: Object.entries(ticket.answers).map(([q, a]) => ({
-      question: isQuestionId(q) ? QUESTIONS[q].text : plainLine(q, TEXT_LIMITS.title),
+      question: isQuestionId(q) ? getQuestion(q).text : plainLine(q, TEXT_LIMITS.title),
       answer: isQuestionId(q) ? answerLabel(q, a) : plainLine(a, TEXT_LIMITS.line),
     })),
     stepsTried: ticket.stepsTried.map((s) => ({ title: plainLine(s.title, TEXT_LIMITS.title), outcome: resultLabel(s.result) })),

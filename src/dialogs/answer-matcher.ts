@@ -1,4 +1,4 @@
-import { QUESTIONS, type QuestionId } from '../domain/questions';
+import { getQuestion, type QuestionId } from '../domain/questions';
 import type { FixResultValue } from '../domain/fix-walkthrough';
 import { findOneDriveCode } from '../domain/onedrive-codes';
 
@@ -23,7 +23,7 @@ export function matchTypedAnswer(questionId: QuestionId, raw: string): string | 
     .trim()
     .toLowerCase()
     .replace(/[.!]+$/, '');
-  const answers = QUESTIONS[questionId].answers;
+  const answers = getQuestion(questionId).answers;
   if (questionId === 'error-code') {
     const code = findOneDriveCode(text);
     if (code) return code;

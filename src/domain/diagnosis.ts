@@ -1,5 +1,5 @@
 import { ACCOUNT_WIDE_CAUSES, AUTH_CAUSES, CAUSE_IDS, NETWORK_CAUSES, type CauseId } from './causes';
-import { describeCode, ENTRA_CODES } from './entra-codes';
+import { describeCode, entraCode, entraCodeNumbers } from './entra-codes';
 import type { EvidenceAnalysis } from './evidence-analysis';
 import { codeCause, type OneDriveCode } from './onedrive-codes';
 import type { Answers, QuestionId } from './questions';
@@ -255,7 +255,7 @@ function readAnswers(input: DiagnosisInput, all: FindingList): void {
   if ((input.hints ?? []).some((c) => !NETWORK_CAUSES.includes(c)))
     all.add('no-internet', -3, 'The message you describe comes from Microsoft sign-in, so the connection reaches Microsoft.', 'text');
   for (const code of input.quotedCodes ?? []) {
-    const meaning = ENTRA_CODES[code];
+    const meaning = entraCode(code);
     if (meaning) all.add(meaning.causeId, 2, `You quoted code AADSTS${code}: ${meaning.plain}.`, 'text');
   }
   if (input.mfaMentioned) all.add('mfa-required', 1, 'You mentioned a multi-factor prompt.', 'text');
@@ -357,4 +357,6 @@ export function confidenceLabel(confidence: number): 'high' | 'medium' | 'low' {
 }
 
 /** Every AADSTS code the diagnosis maps, for tests and documentation. */
-export const MAPPED_CODES = Object.keys(ENTRA_CODES).map(Number);
+export function mappedCodes(): number[] {
+  return entraCodeNumbers();
+}

@@ -32,6 +32,3 @@ export function describeCode(code: number | undefined, failureReason?: string | 
   if (benign) return benign;
   return failureReason ? `Entra refused it: ${failureReason}` : `Entra refused it (code ${code})`;
 }
-
-/** @deprecated English code meanings keyed by code; use entraCode(code, locale). Kept while callers move over. */
-export const ENTRA_CODES: Readonly<Record<number, EntraCodeMeaning>> = Object.fromEntries(knowledge().entraCodes);

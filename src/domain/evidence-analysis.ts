@@ -1,7 +1,7 @@
 import { OFFICE_APP_IDS, ONEDRIVE_APP_IDS } from './apps';
 import type { CauseId } from './causes';
 import type { AuthenticationMethod, DirectoryDevice, EvidenceGap, EvidenceSnapshot, SignInEvent } from './directory';
-import { ENTRA_CODES, isBenignCode } from './entra-codes';
+import { entraCode, isBenignCode } from './entra-codes';
 
 /** How recent a password change must be to count as "recent" (the question asks about two weeks). */
 export const RECENT_PASSWORD_CHANGE_DAYS = 14;
@@ -95,7 +95,7 @@ function toFailure(event: SignInEvent): ReadFailure | undefined {
   const code = event.status?.errorCode ?? 0;
   if (isBenignCode(code)) return undefined;
   const failedPolicies = (event.appliedConditionalAccessPolicies ?? []).filter((p) => p.result === 'failure').map((p) => p.displayName ?? p.id ?? 'an unnamed policy');
-  return { event, code, causeId: ENTRA_CODES[code]?.causeId, failedPolicies };
+  return { event, code, causeId: entraCode(code)?.causeId, failedPolicies };
 }
 
 function licenceState(snapshot: EvidenceSnapshot): LicenceState {

@@ -34,8 +34,3 @@ export function findOneDriveCode(text: string): OneDriveCode | undefined {
 export function mentionsAnyOneDriveCode(text: string): boolean {
   return /\b(?:0x)?8004de[0-9a-f]{2}\b|\bcaa\d{5}\b/i.test(text);
 }
-
-/** @deprecated Use codeCause(code). Kept while callers move over. */
-export const CODE_CAUSES: Readonly<Partial<Record<OneDriveCode, CauseId>>> = Object.fromEntries(
-  Object.entries(knowledge().oneDriveCodes).flatMap(([code, v]) => (v.causeId ? [[code, v.causeId]] : [])),
-);

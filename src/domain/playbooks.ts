@@ -26,6 +26,3 @@ export function findStep(causeId: CauseId, stepId: string, locale?: string): { s
   const step = playbook.steps[index];
   return step ? { step, index } : undefined;
 }
-
-/** @deprecated English playbooks keyed by cause; use getPlaybook(causeId, locale). Kept while callers move over. */
-export const PLAYBOOKS: Readonly<Record<CauseId, Playbook>> = knowledge().playbooks;

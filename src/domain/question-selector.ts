@@ -1,7 +1,7 @@
 import { NETWORK_CAUSES } from './causes';
 import { diagnose, type Diagnosis, type DiagnosisInput } from './diagnosis';
 import type { EvidenceAnalysis } from './evidence-analysis';
-import { QUESTIONS, type Answers, type QuestionId } from './questions';
+import { QUESTION_ANSWER_IDS, type Answers, type QuestionId } from './questions';
 
 /**
  * Order used to break ties between equally useful questions: cheap, decisive questions first.
@@ -37,7 +37,7 @@ export interface NextStep {
 
 /** Answers worth simulating: "not sure" and "other" rarely move anything, so they are not what makes a question useful. */
 function decisiveAnswers(questionId: QuestionId): string[] {
-  return QUESTIONS[questionId].answers.map((a) => a.id).filter((id) => !['not-sure', 'not-tried', 'other'].includes(id));
+  return QUESTION_ANSWER_IDS[questionId].filter((id) => !['not-sure', 'not-tried', 'other'].includes(id));
 }
 
 /**

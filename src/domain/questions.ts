@@ -18,6 +18,3 @@ export function getQuestion(id: QuestionId, locale?: string): Question {
 export function answerLabel(questionId: QuestionId, answer: string, locale?: string): string {
   return getQuestion(questionId, locale).answers.find((a) => a.id === answer)?.label ?? answer;
 }
-
-/** @deprecated English questions keyed by id; use getQuestion(id, locale). Kept while callers move over. */
-export const QUESTIONS: Readonly<Record<QuestionId, Question>> = knowledge().questions;

@@ -21,7 +21,7 @@ import {
   type QuestionCardModel,
   type TicketCardModel,
 } from '../../src/cards';
-import { QUESTION_IDS, QUESTIONS } from '../../src/domain/questions';
+import { QUESTION_IDS, getQuestion } from '../../src/domain/questions';
 import { validateAdaptiveCard } from './adaptive-cards-validator';
 import { allText, assertValidCard, BLOCKED_SIGN_INS, collectActions, dataActions, elementsOfType, factGroups, factsOf, LONG, shownTexts, type Json } from './card-test-helpers';
 
@@ -297,7 +297,7 @@ describe('cards', () => {
 
     for (const questionId of QUESTION_IDS) {
       it(`when the contract question "${questionId}" is rendered as shouldUseChoiceSet suggests, then every answer id is reachable and titles fit`, () => {
-        const question = QUESTIONS[questionId];
+        const question = getQuestion(questionId);
         const answers = question.answers.map(({ id, label }) => ({ id, label }));
         const card = renderQuestionCard({
           questionId,

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CAUSE_IDS } from '../../src/domain/causes';
-import { ENTRA_CODES, isBenignCode } from '../../src/domain/entra-codes';
+import { entraCode, isBenignCode } from '../../src/domain/entra-codes';
 
 /**
  * content/<locale>/entra-codes.yaml against Microsoft's published AADSTS table as the repository
@@ -96,11 +96,11 @@ describe('AADSTS codes against Microsoft published table (docs/reference/aadsts-
   }
 
   it('when the bot loads its codes, then 50173 names an admin revocation, 50053 a malicious IP, and the device and pass-through codes are known', () => {
-    assert.match(ENTRA_CODES[50173]!.plain, /admin/);
-    assert.match(ENTRA_CODES[50053]!.plain, /malicious/);
-    for (const code of [50155, 135011, 700003]) assert.equal(ENTRA_CODES[code]?.causeId, 'device-trust-broken', `AADSTS${code}`);
+    assert.match(entraCode(50173)!.plain, /admin/);
+    assert.match(entraCode(50053)!.plain, /malicious/);
+    for (const code of [50155, 135011, 700003]) assert.equal(entraCode(code)?.causeId, 'device-trust-broken', `AADSTS${code}`);
     for (const code of [80001, 80002, 80005, 80007, 80010, 80012, 80013, 80014]) {
-      assert.ok(ENTRA_CODES[code], `AADSTS${code} is known`);
+      assert.ok(entraCode(code), `AADSTS${code} is known`);
       assert.equal(isBenignCode(code), false, `AADSTS${code} is a failure`);
     }
   });

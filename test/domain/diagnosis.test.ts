@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { AUTH_CAUSES, CAUSE_IDS, NETWORK_CAUSES, type CauseId } from '../../src/domain/causes';
-import { diagnose, MAPPED_CODES, type Diagnosis, type DiagnosisInput } from '../../src/domain/diagnosis';
-import { ENTRA_CODES } from '../../src/domain/entra-codes';
+import { diagnose, mappedCodes, type Diagnosis, type DiagnosisInput } from '../../src/domain/diagnosis';
+import { entraCode } from '../../src/domain/entra-codes';
 import { analyzeEvidence } from '../../src/domain/evidence-analysis';
-import { QUESTIONS, QUESTION_IDS, type Answers } from '../../src/domain/questions';
+import { getQuestion, QUESTION_IDS, type Answers } from '../../src/domain/questions';
 import { e3Licence, exchangeOnlyLicence } from '../../src/graph/demo-tenant-data';
 import { EARLIER_SUCCESS, NOW, ONEDRIVE_SYNC_APP_ID, failures, makeEvidence, makeSnapshot, webAppsOnlyLicence, type CaseSpec } from './evidence-fixture';
 
@@ -58,11 +58,11 @@ describe('diagnosis', () => {
   describe('AADSTS codes from the OneDrive sync client', () => {
     it('when the contract table is compared with ENTRA_CODES, then every documented code is mapped to its documented cause and no other code is', () => {
       for (const [code, causeId] of CONTRACT_CODES) {
-        assert.equal(ENTRA_CODES[code]?.causeId, causeId, `ENTRA_CODES[${code}]`);
-        assert.ok(ENTRA_CODES[code]!.plain.length > 0, `ENTRA_CODES[${code}] has plain words`);
+        assert.equal(entraCode(code)?.causeId, causeId, `entraCode(${code})`);
+        assert.ok(entraCode(code)!.plain.length > 0, `entraCode(${code}) has plain words`);
       }
       assert.deepEqual(
-        [...MAPPED_CODES].sort((a, b) => a - b),
+        mappedCodes().sort((a, b) => a - b),
         CONTRACT_CODES.map(([code]) => code).sort((a, b) => a - b),
       );
     });
@@ -86,7 +86,7 @@ describe('diagnosis', () => {
           const snapshot = makeSnapshot({ device, oneDrive: [EARLIER_SUCCESS, ...failures(code)], office: [{ app: 'outlook', hoursAgo: 2 }] });
           const d = diagnose({ answers: {}, evidence: analyzeEvidence(snapshot, NOW) });
           assert.equal(d.leading, causeId, describeRanking(d));
-          assert.equal(ENTRA_CODES[code]!.causeId, causeId);
+          assert.equal(entraCode(code)!.causeId, causeId);
         });
       }
     }
@@ -439,7 +439,7 @@ describe('diagnosis', () => {
         makeEvidence({ device: {}, oneDrive: failures(9002313) }),
       ];
       const single: Answers[] = [{}];
-      for (const q of QUESTION_IDS) for (const a of QUESTIONS[q].answers) single.push({ [q]: a.id });
+      for (const q of QUESTION_IDS) for (const a of getQuestion(q).answers) single.push({ [q]: a.id });
       for (const evidence of situations) {
         for (const answers of single) {
           yield { answers, evidence };
@@ -447,8 +447,8 @@ describe('diagnosis', () => {
         }
         for (let i = 0; i < QUESTION_IDS.length; i++) {
           for (let j = i + 1; j < QUESTION_IDS.length; j++) {
-            for (const a of QUESTIONS[QUESTION_IDS[i]!].answers) {
-              for (const b of QUESTIONS[QUESTION_IDS[j]!].answers) yield { answers: { [QUESTION_IDS[i]!]: a.id, [QUESTION_IDS[j]!]: b.id }, evidence };
+            for (const a of getQuestion(QUESTION_IDS[i]!).answers) {
+              for (const b of getQuestion(QUESTION_IDS[j]!).answers) yield { answers: { [QUESTION_IDS[i]!]: a.id, [QUESTION_IDS[j]!]: b.id }, evidence };
             }
           }
         }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { diagnose, type DiagnosisInput } from '../../src/domain/diagnosis';
 import type { EvidenceAnalysis } from '../../src/domain/evidence-analysis';
 import { inferAnswers, MAX_QUESTIONS, selectNextQuestion } from '../../src/domain/question-selector';
-import { QUESTIONS, QUESTION_IDS, type Answers, type QuestionId } from '../../src/domain/questions';
+import { getQuestion, QUESTION_IDS, type Answers, type QuestionId } from '../../src/domain/questions';
 import { failures, makeEvidence } from './evidence-fixture';
 
 /** Contract §1 codes, for the "decisive evidence" checks. */
@@ -43,10 +43,10 @@ type AnswerPolicy = (questionId: QuestionId, turn: number) => string;
 
 /** How simulated employees answer: the first button, the last one ("not sure"), or rotating through them. */
 const POLICIES: ReadonlyArray<{ label: string; pick: AnswerPolicy }> = [
-  { label: 'first answer', pick: (q) => QUESTIONS[q].answers[0]!.id },
-  { label: 'last answer', pick: (q) => QUESTIONS[q].answers[QUESTIONS[q].answers.length - 1]!.id },
-  { label: 'second answer', pick: (q) => QUESTIONS[q].answers[1]!.id },
-  { label: 'rotating answers', pick: (q, turn) => QUESTIONS[q].answers[turn % QUESTIONS[q].answers.length]!.id },
+  { label: 'first answer', pick: (q) => getQuestion(q).answers[0]!.id },
+  { label: 'last answer', pick: (q) => getQuestion(q).answers[getQuestion(q).answers.length - 1]!.id },
+  { label: 'second answer', pick: (q) => getQuestion(q).answers[1]!.id },
+  { label: 'rotating answers', pick: (q, turn) => getQuestion(q).answers[turn % getQuestion(q).answers.length]!.id },
 ];
 
 interface Run {
@@ -79,7 +79,7 @@ describe('question selector', () => {
     it('when any question is pre-answered with any of its answers, then selectNextQuestion never returns that question', () => {
       for (const situation of SITUATIONS) {
         for (const questionId of QUESTION_IDS) {
-          for (const answer of QUESTIONS[questionId].answers) {
+          for (const answer of getQuestion(questionId).answers) {
             const answers = { ...situation.answers, [questionId]: answer.id };
             const next = selectNextQuestion({ answers, evidence: situation.evidence, proxy: situation.proxy }, []);
             assert.notEqual(next.question, questionId, `${situation.label}: ${questionId}=${answer.id} was asked again`);
@@ -271,7 +271,9 @@ describe('question selector', () => {
         for (const { label, pick } of POLICIES) {
           for (const turn of simulate(situation, pick).turns) {
             const before = diagnose(turn.input);
-            const decisive = QUESTIONS[turn.question].answers.map((a) => a.id).filter((id) => !['not-sure', 'not-tried', 'other'].includes(id));
+            const decisive = getQuestion(turn.question)
+              .answers.map((a) => a.id)
+              .filter((id) => !['not-sure', 'not-tried', 'other'].includes(id));
             const moves = decisive.some((answer) => {
               const after = diagnose({ ...turn.input, answers: { ...turn.input.answers, [turn.question]: answer } });
               return after.leading !== before.leading || after.clear !== before.clear;

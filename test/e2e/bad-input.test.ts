@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { QUESTIONS } from '../../src/domain/questions';
+import { getQuestion, type QuestionId } from '../../src/domain/questions';
 import { cardsOf, findAction, type Chat } from '../support/bot-harness';
 import { actionData, cardText, type Json } from '../support/cards';
 import { allText, scenario, useScenarioBot } from '../support/e2e-helpers';
@@ -51,11 +51,11 @@ describe('e2e: bad input gets a clear reply and the bot keeps working', () => {
     const replies = await chat.submit({ verb: 'triage.answer', questionId, answer: 'purple' });
     const text = noticeText(replies);
     assert.match(text, /"purple" is not one of the answers/);
-    assert.ok(text.includes(QUESTIONS[questionId as keyof typeof QUESTIONS].text), text);
+    assert.ok(text.includes(getQuestion(questionId as QuestionId).text), text);
     assert.ok(findAction(replies, 'triage.answer', { questionId }), `the pending question is not shown again: ${allText(replies).slice(0, 300)}`);
 
     // The pending question can still be answered.
-    const answer = QUESTIONS[questionId as keyof typeof QUESTIONS].answers[0]!.id;
+    const answer = getQuestion(questionId as QuestionId).answers[0]!.id;
     const next = await chat.submit({ verb: 'triage.answer', questionId, answer });
     assert.ok(findAction(next, 'triage.answer') || findAction(next, 'ticket.create'), allText(next));
     await assertStillWorks(chat);

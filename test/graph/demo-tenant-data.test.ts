@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { CAUSE_IDS } from '../../src/domain/causes';
 import { KNOWN_APPS, OFFICE_APP_IDS, ONEDRIVE_APP_IDS } from '../../src/domain/apps';
-import { QUESTIONS, isQuestionId } from '../../src/domain/questions';
+import { getQuestion, isQuestionId } from '../../src/domain/questions';
 import { buildDemoTenant, type DemoTenant } from '../../src/graph/demo-tenant-data';
 import { SCENARIOS, buildScenarioTenant } from '../fixtures/scenario-tenant';
 
@@ -145,7 +145,7 @@ describe('demo tenant data', () => {
       for (const [questionId, answer] of Object.entries(s.answers)) {
         assert.ok(isQuestionId(questionId), `scenario ${s.causeId}: unknown question ${questionId}`);
         assert.ok(
-          QUESTIONS[questionId].answers.some((a) => a.id === answer),
+          getQuestion(questionId).answers.some((a) => a.id === answer),
           `scenario ${s.causeId}: ${answer} is not an answer to ${questionId}`,
         );
       }
