@@ -86,6 +86,8 @@ const ticketId = z
   .regex(/^HD-\d{1,9}$/i, 'must look like HD-000042')
   .transform((v) => v.toUpperCase());
 const ticketOnly = z.object({ ticketId });
+/** The case a triage card was shown in (this bot's addition to the contract data; absent on hand-built data). */
+const caseRef = optionalText(64);
 const none = z.object({});
 
 const unknownCause = (value: unknown, locale?: string): string => messages(locale).text('bot.invalid.unknown-cause', { causeId: String(value).slice(0, 64) });
@@ -113,20 +115,25 @@ const deskAction =
 /** Every card verb. A verb may have one row per place (ticket.refresh: the employee's card and the agents' card). */
 export const CARD_ROUTES: readonly CardRoute[] = [
   // Employee, in the 1:1 chat (contract verbs first, then this bot's additions).
-  forEmployee(Verbs.triageAnswer, z.object({ questionId: z.custom<QuestionId>(isQuestionId), answer: z.string().trim() }), employee.answerQuestion, (data, locale) => {
-    const questionId = data.questionId;
-    const m = messages(locale);
-    if (!isQuestionId(questionId)) return m.text('bot.invalid.unknown-question', { questionId: String(questionId).slice(0, 64) });
-    const answer = typeof data.answer === 'string' ? data.answer.trim() : data.answer;
-    if (isAnswerFor(questionId, answer)) return undefined;
-    return answer === undefined || answer === ''
-      ? m.text('bot.invalid.no-answer')
-      : m.text('bot.invalid.unknown-answer', {
-          answer: (typeof answer === 'string' || typeof answer === 'number' ? String(answer) : JSON.stringify(answer)).slice(0, 64),
-          question: getQuestion(questionId, locale).text,
-        });
-  }),
-  forEmployee(Verbs.fixResult, z.object({ causeId: text(64), stepId: text(64), result: z.enum(FIX_RESULTS) }), employee.stepResult, (data, locale) =>
+  forEmployee(
+    Verbs.triageAnswer,
+    z.object({ questionId: z.custom<QuestionId>(isQuestionId), answer: z.string().trim(), case: caseRef }),
+    employee.answerQuestion,
+    (data, locale) => {
+      const questionId = data.questionId;
+      const m = messages(locale);
+      if (!isQuestionId(questionId)) return m.text('bot.invalid.unknown-question', { questionId: String(questionId).slice(0, 64) });
+      const answer = typeof data.answer === 'string' ? data.answer.trim() : data.answer;
+      if (isAnswerFor(questionId, answer)) return undefined;
+      return answer === undefined || answer === ''
+        ? m.text('bot.invalid.no-answer')
+        : m.text('bot.invalid.unknown-answer', {
+            answer: (typeof answer === 'string' || typeof answer === 'number' ? String(answer) : JSON.stringify(answer)).slice(0, 64),
+            question: getQuestion(questionId, locale).text,
+          });
+    },
+  ),
+  forEmployee(Verbs.fixResult, z.object({ causeId: text(64), stepId: text(64), result: z.enum(FIX_RESULTS), case: caseRef }), employee.stepResult, (data, locale) =>
     isCauseId(data.causeId) ? undefined : unknownCause(data.causeId, locale),
   ),
   forEmployee(Verbs.ticketCreate, z.object({ causeId: optionalText(64), details: optionalText(2000) }), employee.openTicket, (data, locale) =>

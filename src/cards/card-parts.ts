@@ -95,3 +95,14 @@ export function latestHistory(history: ReadonlyArray<{ when: string; text: strin
 export function moreText(hidden: number, noun = 'more'): string {
   return hidden > 0 ? `…and ${hidden} ${noun}.` : '';
 }
+
+/**
+ * Leaves `case` out of the card's top-level actions when there is none to carry: the template
+ * always writes it, and a card rendered without a case (a preview, a benchmark) keeps the
+ * contract's data exactly.
+ */
+export function withoutEmptyCase(card: Record<string, unknown>): Record<string, unknown> {
+  const actions = Array.isArray(card.actions) ? (card.actions as Array<{ data?: Record<string, unknown> }>) : [];
+  for (const action of actions) if (action.data?.case === '') delete action.data.case;
+  return card;
+}

@@ -1,6 +1,7 @@
 import { messages } from '../content/knowledge';
 import { renderTemplate, type AdaptiveCard } from './adaptive-card';
 import { CARD_BUDGET_BYTES, shrinkCard } from './card-budget';
+import { withoutEmptyCase } from './card-parts';
 import template from './templates/fix-step.json';
 import type { FixStepCardModel } from './view-models';
 
@@ -24,7 +25,8 @@ export function looksLikeCommand(line: string): boolean {
 
 /**
  * One fix step: "Step n of m", who can do it, the instructions, and three outcome buttons
- * (`fix.result` with `causeId`, `stepId` and `result`: fixed, not-fixed, cannot-do).
+ * (`fix.result` with `causeId`, `stepId` and `result`: fixed, not-fixed, cannot-do), each an
+ * `Action.Execute` that also carries `case` (the case the step belongs to).
  */
 export function renderFixStepCard(model: FixStepCardModel): AdaptiveCard {
   const warning = model.warning?.trim() ?? '';
@@ -50,7 +52,11 @@ export function renderFixStepCard(model: FixStepCardModel): AdaptiveCard {
     })),
     hasCheck: check.length > 0,
     check,
+    fixedLabel: m.text('actions.result.fixed'),
+    notFixedLabel: m.text('actions.result.not-fixed'),
+    cannotDoLabel: m.text('actions.result.cannot-do'),
+    caseRef: model.caseRef ?? '',
   });
   // Only the bot's own words: no shrinking needed in practice, but every card keeps the budget.
-  return shrinkCard(card, CARD_BUDGET_BYTES);
+  return shrinkCard(withoutEmptyCase(card), CARD_BUDGET_BYTES);
 }

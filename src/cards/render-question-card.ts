@@ -1,6 +1,7 @@
 import { renderTemplate, type AdaptiveCard } from './adaptive-card';
 import template from './templates/question.json';
 import { CARD_BUDGET_BYTES, shrinkCard } from './card-budget';
+import { withoutEmptyCase } from './card-parts';
 import { plainText, TEXT_LIMITS } from './plain-text';
 import type { QuestionCardModel } from './view-models';
 
@@ -20,7 +21,9 @@ export function shouldUseChoiceSet(answers: ReadonlyArray<{ label: string }>): b
 /**
  * One triage question. With `useChoiceSet` false each answer is its own button
  * (`triage.answer` with `questionId` and `answer`); with it true the answers are an expanded
- * ChoiceSet whose id `answer` fills in the answer when "Next" is selected.
+ * ChoiceSet whose id `answer` fills in the answer when "Next" is selected. Every action is an
+ * `Action.Execute` that also carries `case` (the case it was asked in), so a card from an earlier
+ * case is recognised as done instead of answering the current one.
  */
 export function renderQuestionCard(model: QuestionCardModel): AdaptiveCard {
   const progress = model.progress?.trim() ?? '';
@@ -36,6 +39,7 @@ export function renderQuestionCard(model: QuestionCardModel): AdaptiveCard {
     hasLookupNote: lookupNote.length > 0,
     lookupNote,
     useChoiceSet: model.useChoiceSet,
+    caseRef: model.caseRef ?? '',
   });
-  return shrinkCard(card, CARD_BUDGET_BYTES);
+  return shrinkCard(withoutEmptyCase(card), CARD_BUDGET_BYTES);
 }

@@ -7,9 +7,11 @@ import type { ResolvedCardModel } from './view-models';
 /** "Glad that's fixed", how to check it holds, and five rating buttons (`triage.rate`, `rating` 1–5). */
 export function renderResolvedCard(model: ResolvedCardModel): AdaptiveCard {
   const verify = model.verify.trim();
+  const m = messages(model.locale);
   const card = renderTemplate(template, {
     causeId: model.causeId,
-    causeText: messages(model.locale).text('cards.resolved.cause', { title: model.causeTitle }),
+    heading: m.text('cards.resolved.heading'),
+    causeText: m.text('cards.resolved.cause', { title: model.causeTitle }),
     hasVerify: verify.length > 0,
     verify,
   });

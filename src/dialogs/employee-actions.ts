@@ -3,7 +3,7 @@ import { recordLine } from '../domain/case-file';
 import type { CauseId } from '../domain/causes';
 import type { FixResultValue } from '../domain/fix-walkthrough';
 import { addDetails, rateTicket, reopenTicket, withdrawTicket } from '../domain/handoff';
-import type { QuestionId } from '../domain/questions';
+import { answerLabel, getQuestion, type QuestionId } from '../domain/questions';
 import { runCommand } from './employee-chat';
 import { changeOwnTicket, createTicket, showTicket } from './employee-tickets';
 import type { EmployeeDeps, EmployeeTurn } from './employee-turn';
@@ -32,29 +32,83 @@ export const showHelp: EmployeeAction<object> = async (turn, deps) => {
   return undefined;
 };
 
-/** `triage.answer`: the flow in progress takes it; without one, it starts a triage with it. */
-export const answerQuestion: EmployeeAction<{ questionId: QuestionId; answer: string }> = async (turn, deps, data) => {
+/** A card action's `case`: the case its card was shown in (absent on cards built by hand). */
+type CaseRef = { case?: string };
+
+/** True when the card belongs to another case than the current one ("start over" or a new problem came since). */
+function fromAnotherCase(turn: EmployeeTurn, data: CaseRef): boolean {
+  return data.case !== undefined && data.case !== turn.caseFile.startedAt;
+}
+
+/**
+ * A question card pressed too late: its case is over, or its question already has a card answer
+ * and is not the one on screen. (An answer only read from the employee's words may be confirmed.)
+ */
+function answerIsStale(turn: EmployeeTurn, data: { questionId: QuestionId } & CaseRef): boolean {
+  if (fromAnotherCase(turn, data)) return true;
+  const flow = turn.conversation.flow;
+  if (flow?.kind === 'triage' && flow.pending === data.questionId) return false;
+  if (flow?.kind === 'fix' && flow.awaitingAdminRights && data.questionId === 'admin-rights') return false;
+  const file = turn.caseFile;
+  return file.answers[data.questionId] !== undefined && !(file.textFacts ?? []).includes(data.questionId);
+}
+
+/** A step card pressed too late: its case is over, or this step's outcome is already recorded. */
+function resultIsStale(turn: EmployeeTurn, data: { causeId: string; stepId: string } & CaseRef): boolean {
+  if (fromAnotherCase(turn, data)) return true;
+  const flow = turn.conversation.flow;
+  if (flow?.kind === 'fix') return flow.causeId === data.causeId && flow.results.some((r) => r.stepId === data.stepId);
+  return turn.caseFile.steps.some((s) => s.causeId === data.causeId && s.stepId === data.stepId);
+}
+
+const RESULT_LABELS = { fixed: 'actions.result.fixed', 'not-fixed': 'actions.result.not-fixed', 'cannot-do': 'actions.result.cannot-do' } as const;
+
+/**
+ * `triage.answer`: the flow in progress takes it; without one, it starts a triage with it. A card
+ * already answered (or from an earlier case) says "this step is done" and changes nothing; an
+ * answer taken replaces the pressed card with the answer given.
+ */
+export const answerQuestion: EmployeeAction<{ questionId: QuestionId; answer: string } & CaseRef> = async (turn, deps, data) => {
+  if (answerIsStale(turn, data)) {
+    await turn.stepAlreadyDone();
+    return turn.replacement;
+  }
   if (inFlow(turn)) await continueFlow(turn, deps, { kind: 'answer', questionId: data.questionId, answer: data.answer });
   else await beginTriage(turn, deps, { answer: { questionId: data.questionId, answer: data.answer } });
-  return undefined;
-};
-
-/** `fix.result`: the flow judges it (the walkthrough applies it, triage says the card is from an earlier diagnosis). */
-export const stepResult: EmployeeAction<{ causeId: string; stepId: string; result: FixResultValue }> = async (turn, deps, data) => {
-  if (inFlow(turn)) {
-    await continueFlow(turn, deps, { kind: 'fix-result', causeId: data.causeId, stepId: data.stepId, result: data.result });
-  } else {
-    await turn.notice(turn.text('actions.walkthrough-ended.title'), turn.text('actions.walkthrough-ended.text'));
+  if (turn.caseFile.answers[data.questionId] === data.answer) {
+    turn.replacePressed(getQuestion(data.questionId, turn.locale).text, turn.text('actions.answered', { answer: answerLabel(data.questionId, data.answer, turn.locale) }));
   }
-  return undefined;
+  return turn.replacement;
 };
 
-/** `triage.rate`: the self-service rating. */
+/**
+ * `fix.result`: the flow judges it (the walkthrough applies it, triage says the card is from an
+ * earlier diagnosis). A step already reported says "this step is done"; a result taken replaces
+ * the pressed card with the step and the result given.
+ */
+export const stepResult: EmployeeAction<{ causeId: string; stepId: string; result: FixResultValue } & CaseRef> = async (turn, deps, data) => {
+  if (resultIsStale(turn, data)) {
+    await turn.stepAlreadyDone();
+    return turn.replacement;
+  }
+  if (!inFlow(turn)) {
+    await turn.notice(turn.text('actions.walkthrough-ended.title'), turn.text('actions.walkthrough-ended.text'));
+    return undefined;
+  }
+  const before = turn.caseFile.steps.length;
+  await continueFlow(turn, deps, { kind: 'fix-result', causeId: data.causeId, stepId: data.stepId, result: data.result });
+  const taken = turn.caseFile.steps.slice(before).find((s) => s.causeId === data.causeId && s.stepId === data.stepId && s.result === data.result);
+  if (taken) turn.replacePressed(taken.title, turn.text('actions.step-reported', { result: turn.text(RESULT_LABELS[data.result]) }));
+  return turn.replacement;
+};
+
+/** `triage.rate`: the self-service rating; the rated card keeps its heading and shows the rating instead of the stars to press. */
 export const rateHelp: EmployeeAction<{ causeId?: string; rating: number }> = async (turn, deps, data) => {
   recordLine(turn.caseFile, 'employee', `rated the help ${data.rating}/5`, turn.now);
   deps.log.info({ rating: data.rating, causeId: data.causeId }, 'self-service rating');
   await turn.notice(turn.text('actions.rating.title'), turn.text(data.rating >= 4 ? 'actions.rating.good' : 'actions.rating.poor'), 'good');
-  return undefined;
+  turn.replacePressed(turn.text('cards.resolved.heading'), turn.text('actions.rated', { rating: data.rating }));
+  return turn.replacement;
 };
 
 /** `ticket.create`. */

@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { isActionExecute } from '../bot/activity-input';
 import { sendCard, noticeCard, type NoticeTone } from '../bot/send';
 import type { AdaptiveCard } from '../cards';
 import { newCaseFile, recordLine, type CaseFile } from '../domain/case-file';
@@ -107,5 +108,32 @@ export class EmployeeTurn {
   async notice(title: string, text: string, tone: NoticeTone = 'default'): Promise<void> {
     const notice = noticeCard(title, text, tone);
     await this.say(notice.card, notice.summary);
+  }
+
+  /** The card that takes the pressed card's place (Action.Execute), once an action has set one. */
+  replacement?: AdaptiveCard;
+
+  /**
+   * True when the employee pressed an `Action.Execute` on a card Teams can replace (it sent the
+   * card's id). An `Action.Submit` leaves its card as it was.
+   */
+  get canReplace(): boolean {
+    return isActionExecute(this.context.activity) && Boolean(this.context.activity.replyToId);
+  }
+
+  /** Shows the pressed card's outcome in its place: a short card with no buttons, so it cannot be pressed again. */
+  replacePressed(title: string, text: string): void {
+    if (this.canReplace) this.replacement = noticeCard(title, text, 'good').card;
+  }
+
+  /**
+   * Answers a card whose step is already done (pressed twice, or left over from an earlier case):
+   * it is replaced by "this step is done" when it can be, otherwise the same words come as a notice.
+   * Nothing else happens.
+   */
+  async stepAlreadyDone(): Promise<void> {
+    recordLine(this.caseFile, 'bot', '(a card that was already answered was pressed again)', this.now);
+    if (this.canReplace) this.replacement = noticeCard(this.text('actions.step-done.title'), this.text('actions.step-done.text')).card;
+    else await this.notice(this.text('actions.step-done.title'), this.text('actions.step-done.text'));
   }
 }

@@ -104,7 +104,7 @@ async function show(turn: EmployeeTurn, flow: FixFlow, from: number): Promise<vo
   }
   if (target.index >= playbook.steps.length) return escalate(turn, flow, turn.text('fix.needs-admin'));
   flow.index = target.index;
-  const model = presentStep(flow.causeId, target.index, file.answers, file.platform, turn.locale);
+  const model = { ...presentStep(flow.causeId, target.index, file.answers, file.platform, turn.locale), caseRef: file.startedAt };
   await turn.say(renderFixStepCard(model), turn.text('fix.step-summary', { number: model.stepNumber, count: model.stepCount, title: model.title }));
 }
 
@@ -113,7 +113,7 @@ async function askAdminRights(turn: EmployeeTurn, flow: FixFlow): Promise<void> 
   const file = turn.caseFile;
   if (!file.asked.includes('admin-rights')) file.asked.push('admin-rights');
   await turn.say(
-    renderQuestionCard({ ...presentQuestion('admin-rights', file.asked.length, undefined, turn.locale), progress: turn.text('fix.admin-progress') }),
+    renderQuestionCard({ ...presentQuestion('admin-rights', file.asked.length, undefined, turn.locale), progress: turn.text('fix.admin-progress'), caseRef: file.startedAt }),
     getQuestion('admin-rights', turn.locale).text,
   );
 }

@@ -12,36 +12,18 @@ import type { Platform } from '../domain/platform';
 import { answerLabel, getQuestion, isQuestionId, type Answers, type QuestionId } from '../domain/questions';
 import type { Ticket } from '../domain/tickets';
 import { messages } from '../content/knowledge';
+import { formatInZone } from '../cards/when-format';
 
 /**
  * Turns domain objects into card view-models, worded for the employee.
  * Times are shown in the employee's own time zone; raw IP addresses are never shown.
  */
 
-/** Formats a time for the reader ("Sun 22 Nov, 09:14"), in their time zone when Teams gave one. */
+/** Formats a time for the reader ("Sun 22 Nov, 09:14 CET"), in their time zone when Teams gave one. */
 export function formatWhen(iso: string | Date, timeZone?: string): string {
   const date = typeof iso === 'string' ? new Date(iso) : iso;
   if (!Number.isFinite(date.getTime())) return String(iso);
-  return formatterFor(timeZone || 'UTC').format(date);
-}
-
-const WHEN_OPTIONS: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false, timeZoneName: 'short' };
-/** Building a DateTimeFormat costs far more than using one: one per zone, kept (zones are few; the cache is bounded). */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    try {
-      // Always name the zone: a card may be drawn for one reader and read by another.
-      formatter = new Intl.DateTimeFormat('en-GB', { ...WHEN_OPTIONS, timeZone });
-    } catch {
-      formatter = formatterFor('UTC');
-    }
-    if (formatters.size >= 500) formatters.clear();
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
+  return formatInZone(date, timeZone);
 }
 
 /** The evidence analysis for a case, when its lookup worked. */

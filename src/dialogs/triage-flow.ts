@@ -184,5 +184,5 @@ async function ask(turn: EmployeeTurn, flow: TriageFlow, questionId: QuestionId,
   const file = turn.caseFile;
   flow.pending = questionId;
   const number = Math.max(1, file.asked.indexOf(questionId) + 1);
-  await turn.say(renderQuestionCard(presentQuestion(questionId, number, note, turn.locale)), getQuestion(questionId, turn.locale).text);
+  await turn.say(renderQuestionCard({ ...presentQuestion(questionId, number, note, turn.locale), caseRef: file.startedAt }), getQuestion(questionId, turn.locale).text);
 }

@@ -427,8 +427,17 @@ describe('cards', () => {
           dataActions(card).map(({ data }) => data),
           FIX_RESULTS.map((result) => ({ verb: 'fix.result', causeId: model.causeId, stepId: model.stepId, result })),
         );
-        assert.equal((card.actions as Json[])[0].style, 'positive');
+        for (const action of card.actions as Json[]) {
+          assert.equal(action.type, 'Action.Execute', 'Universal Actions: a pressed card can be replaced by its outcome');
+          assert.equal(action.verb, 'fix.result');
+          assert.equal(action.style, undefined, 'Teams ignores "positive"');
+        }
       }
+    });
+
+    it('when the step carries its case, then every action echoes it in `case`', () => {
+      const card = renderFixStepCard({ ...fullFixStep, caseRef: '2026-12-02T08:00:00.000Z' });
+      for (const { data } of dataActions(card)) assert.equal(data.case, '2026-12-02T08:00:00.000Z');
     });
 
     it('when the step needs an admin and has no warning or check, then the badge says so and nothing else is shown', () => {

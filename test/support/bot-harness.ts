@@ -6,6 +6,12 @@ import { startBot, type RunningBot, type StartOptions } from '../../src/index';
 import { actionData, cardsIn, type Json } from './cards';
 import { LoopbackConnector } from './loopback-connector';
 
+/**
+ * Tests drive conversations at machine speed (dozens of turns a second from one user), far past the
+ * per-user flood guard's production defaults: it is opened wide here unless a test sets its own.
+ */
+const MACHINE_SPEED = { USER_RATE_LIMIT_PER_MINUTE: '6000', USER_RATE_BURST: '1000' };
+
 /** The real bot server on port 0, a loopback Bot Connector, and a temporary data folder. */
 export class BotHarness {
   readonly connector = new LoopbackConnector();
@@ -23,7 +29,7 @@ export class BotHarness {
       writeFileSync(file, JSON.stringify(tenant));
       env = { DEMO_TENANT_FILE: file, ...env };
     }
-    const config = loadConfig({ PORT: '0', DATA_DIR: join(this.dataDir, 'data'), LOG_LEVEL: 'silent', ...env });
+    const config = loadConfig({ PORT: '0', DATA_DIR: join(this.dataDir, 'data'), LOG_LEVEL: 'silent', ...MACHINE_SPEED, ...env });
     this.bot = await startBot(config, options);
   }
 
@@ -35,7 +41,14 @@ export class BotHarness {
 
   async restartBot(env: Record<string, string> = {}, tenantFile?: string): Promise<void> {
     await this.stopBot();
-    const config = loadConfig({ PORT: '0', DATA_DIR: join(this.dataDir, 'data'), LOG_LEVEL: 'silent', ...(tenantFile ? { DEMO_TENANT_FILE: tenantFile } : {}), ...env });
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: join(this.dataDir, 'data'),
+      LOG_LEVEL: 'silent',
+      ...MACHINE_SPEED,
+      ...(tenantFile ? { DEMO_TENANT_FILE: tenantFile } : {}),
+      ...env,
+    });
     this.bot = await startBot(config);
   }
 
@@ -115,9 +128,9 @@ export class Chat {
     return this.send({ type: 'message', value: data });
   }
 
-  /** Action.Execute: an adaptiveCard/action invoke. */
-  execute(data: Json): Promise<Json[]> {
-    return this.send({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: data.verb, data } } });
+  /** Action.Execute: an adaptiveCard/action invoke; `replyToId` names the pressed card's message, as Teams sends it. */
+  execute(data: Json, replyToId?: string): Promise<Json[]> {
+    return this.send({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: data.verb, data } }, ...(replyToId ? { replyToId } : {}) });
   }
 }
 
