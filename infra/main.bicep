@@ -110,6 +110,10 @@ param allowedTenantIds string = ''
 @description('Object id of an Entra security group whose members are help desk agents (HELPDESK_AGENTS_GROUP_ID); empty for none. When set, step 3 of infra/README.md also grants GroupMember.Read.All.')
 param helpdeskAgentsGroupId string = ''
 
+@description('IANA time zone of the times on the cards shared in the help desk channel (HELPDESK_TIME_ZONE), e.g. Europe/Oslo; the same for every agent who views them.')
+@minLength(1)
+param helpdeskTimeZone string = 'UTC'
+
 @description('Days closed tickets and their transcripts are kept before the bot purges them (RETENTION_DAYS).')
 @minValue(1)
 @maxValue(3650)
@@ -177,6 +181,7 @@ module webApp './modules/webapp.bicep' = {
     signInWindowHours: signInWindowHours
     helpdeskAgents: helpdeskAgents
     helpdeskAgentsGroupId: helpdeskAgentsGroupId
+    helpdeskTimeZone: helpdeskTimeZone
     allowedTenantIds: allowedTenantIds
     retentionDays: retentionDays
     logLevel: logLevel

@@ -44,6 +44,17 @@ const commaList = optionalText.transform((v) =>
 /** Treats a blank value (an App Service setting or .env line left empty) as not set. */
 const blankAsUnset = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
+/** An IANA time zone (HELPDESK_TIME_ZONE), in its canonical spelling; `UTC` when unset. */
+const timeZone = optionalText.transform((v, ctx) => {
+  if (v === undefined) return 'UTC';
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: v }).resolvedOptions().timeZone;
+  } catch {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be an IANA time zone such as Europe/Oslo or UTC, got "${v.slice(0, 64)}"` });
+    return z.NEVER;
+  }
+});
+
 const schema = z.object({
   PORT: intInRange(0, 65535, 3978),
   DATA_DIR: optionalText.transform((v) => v ?? './data'),
@@ -63,6 +74,7 @@ const schema = z.object({
   HELPDESK_CHANNEL_ID: optionalText,
   HELPDESK_TEAM_ID: optionalText,
   HELPDESK_SERVICE_URL: optionalText.transform((v) => v ?? 'https://smba.trafficmanager.net/teams/'),
+  HELPDESK_TIME_ZONE: timeZone,
   WEBHOOK_URL: optionalText.pipe(z.string().url().optional()),
   WEBHOOK_SECRET: optionalText,
   OUTBOX_RETRY_BASE_MS: intInRange(10, 600_000, 2000),
@@ -72,6 +84,9 @@ const schema = z.object({
   RETENTION_DAYS: intInRange(1, 3650, 180),
   INCIDENT_THRESHOLD: intInRange(2, 1000, 3),
   INCIDENT_WINDOW_MINUTES: intInRange(1, 1440, 30),
+  USER_RATE_LIMIT_PER_MINUTE: intInRange(0, 6000, 30),
+  USER_RATE_BURST: intInRange(1, 1000, 10),
+  USER_RATE_MAX_TRACKED: intInRange(100, 1_000_000, 10_000),
   GRAPH_ENABLED: z.preprocess(blankAsUnset, z.enum(['true', 'false']).optional()),
   GRAPH_TENANT_ID: optionalText,
   GRAPH_CLIENT_ID: optionalText,
@@ -114,6 +129,8 @@ export interface Config {
   trustedServiceUrls: string[];
   /** The ticket queue channel when set in config rather than by the channel command. */
   helpdeskChannel?: { channelId: string; teamId?: string; serviceUrl: string };
+  /** The IANA zone of the absolute times on the cards shared in the help desk channel (never a viewer's own zone). */
+  helpdeskTimeZone: string;
   webhook?: { url: string; secret?: string };
   outboxRetryBaseMs: number;
   outbox: { maxAttempts: number; deliveryTimeoutMs: number; concurrency: number };
@@ -124,6 +141,12 @@ export interface Config {
   /** Days closed tickets and their transcripts are kept before the purge job deletes them. */
   retentionDays: number;
   incidents: { threshold: number; windowMinutes: number };
+  /**
+   * The per-user flood guard (src/bot/user-rate-limit.ts): activities a minute and the burst a
+   * person may send before the bot answers politely instead of running turns; per instance.
+   * `perMinute` 0 turns it off. `maxTrackedUsers` bounds its memory.
+   */
+  userRateLimit: { perMinute: number; burst: number; maxTrackedUsers: number };
   /** Microsoft Graph, when configured; otherwise the demo tenant answers lookups. */
   graph?: {
     baseUrl: string;
@@ -215,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
     trustedServiceUrls: e.TRUSTED_SERVICE_URLS,
     helpdeskChannel: e.HELPDESK_CHANNEL_ID ? { channelId: e.HELPDESK_CHANNEL_ID, teamId: e.HELPDESK_TEAM_ID, serviceUrl: e.HELPDESK_SERVICE_URL } : undefined,
+    helpdeskTimeZone: e.HELPDESK_TIME_ZONE,
     webhook: e.WEBHOOK_URL ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,
     outboxRetryBaseMs: e.OUTBOX_RETRY_BASE_MS,
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, deliveryTimeoutMs: e.OUTBOX_DELIVERY_TIMEOUT_MS, concurrency: e.OUTBOX_CONCURRENCY },
@@ -222,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lookupWaitMs: e.LOOKUP_WAIT_MS,
     lookupBudgetMs: e.GRAPH_TIME_BUDGET_MS + 1000,
     incidents: { threshold: e.INCIDENT_THRESHOLD, windowMinutes: e.INCIDENT_WINDOW_MINUTES },
+    userRateLimit: { perMinute: e.USER_RATE_LIMIT_PER_MINUTE, burst: e.USER_RATE_BURST, maxTrackedUsers: e.USER_RATE_MAX_TRACKED },
     graph,
     storage,
     production,

@@ -108,6 +108,18 @@ describe('config', () => {
     assert.deepEqual(loadConfig({ HELPDESK_AGENTS: ' , ' }).helpdeskAgents, []);
   });
 
+  it('when HELPDESK_TIME_ZONE is unset or blank, then UTC; an IANA zone is used in its canonical spelling', () => {
+    assert.equal(loadConfig({}).helpdeskTimeZone, 'UTC');
+    assert.equal(loadConfig({ HELPDESK_TIME_ZONE: '  ' }).helpdeskTimeZone, 'UTC');
+    assert.equal(loadConfig({ HELPDESK_TIME_ZONE: ' Europe/Oslo ' }).helpdeskTimeZone, 'Europe/Oslo');
+    assert.equal(loadConfig({ HELPDESK_TIME_ZONE: 'europe/oslo' }).helpdeskTimeZone, 'Europe/Oslo');
+  });
+
+  it('when HELPDESK_TIME_ZONE is not a time zone, then a ConfigError names it', () => {
+    for (const zone of ['Mars/Olympus_Mons', 'CEST+1', 'Europe/Oslo; rm -rf'])
+      assert.match(assertRejects({ HELPDESK_TIME_ZONE: zone }, 'HELPDESK_TIME_ZONE').message, /IANA time zone/);
+  });
+
   // BUG: src/config.ts treats an empty PORT, DATA_DIR, BOT_ID, … as "not set" (defaults apply), but
   // an empty BOT_TYPE or LOG_LEVEL (e.g. an App Service setting or .env line left blank: `BOT_TYPE=`)
   // fails z.enum and start-up stops with "BOT_TYPE: Invalid enum value … received ''".

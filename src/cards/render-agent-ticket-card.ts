@@ -15,6 +15,28 @@ export const AGENT_TRANSCRIPT_LINE_LENGTH = 500;
 export const AGENT_TRANSFER_CHOICES = 25;
 /** How many evidence lines and sign-ins the card lists, when they fit. */
 export const AGENT_LIST_SHOWN = 20;
+/**
+ * How many users the card's `refresh.userIds` names. Teams refreshes a card automatically only
+ * for the users listed there, at most 60 ("User IDs in refresh", Microsoft Learn: Work with
+ * Universal Actions for Adaptive Cards); in bigger channels everyone else sees the posted card.
+ */
+export const AGENT_REFRESH_USERS = 60;
+
+/**
+ * A Teams user MRI, what `refresh.userIds` expects. Microsoft Learn ("Work with Universal Actions
+ * for Adaptive Cards", User IDs in refresh): "UserIds is an array of user MRIs", at most 60, got
+ * from `turnContext.activity.from.id` or a roster member's `id` (`29:1bSnHZ7J…`); not the Entra
+ * object id. The agents' come from the help desk team's roster (src/desk/agent-roster.ts), the
+ * same roster that makes them agents. `userIds: []` would still offer a manual "Refresh card",
+ * so with no agent known the card drops `refresh` altogether. Bounded: real MRIs are about 110
+ * characters, and 60 of them must leave room for the card.
+ */
+const TEAMS_USER_ID = /^\d{1,2}:[A-Za-z0-9._:@-]{1,200}$/;
+
+/** True for a string `refresh.userIds` may carry (see TEAMS_USER_ID). */
+export function isTeamsUserId(value: unknown): value is string {
+  return typeof value === 'string' && TEAMS_USER_ID.test(value);
+}
 
 /** What the agents' card shows; `renderAgentTicketCard` lowers these until the card fits. */
 interface Limits {
@@ -26,6 +48,8 @@ interface Limits {
   historyLength: number;
   transcriptShown: number;
   transcriptLineLength: number;
+  /** How many of `refreshUserIds` the refresh names (the assignee is first, so kept longest). */
+  refreshUsers: number;
   evidence: boolean;
   keyEvents: boolean;
   answers: boolean;
@@ -44,6 +68,7 @@ const FULL: Limits = {
   historyLength: TEXT_LIMITS.note,
   transcriptShown: AGENT_TRANSCRIPT_SHOWN,
   transcriptLineLength: AGENT_TRANSCRIPT_LINE_LENGTH,
+  refreshUsers: AGENT_REFRESH_USERS,
   evidence: true,
   keyEvents: true,
   answers: true,
@@ -85,10 +110,15 @@ const LEVELS: readonly Limits[] = [
   })),
 ];
 
-/** Everything a little less first (levels), then the transcript down to its last line, then whole sections, the least needed first. */
+/**
+ * Everything a little less first (levels), then the transcript down to its last line, then fewer
+ * refresh users (60 real Teams ids take about 7 KB; the others still see the posted card, kept
+ * current by the outbox), then whole sections, the least needed first.
+ */
 const SHRINKERS: ReadonlyArray<Shrinker<Limits>> = [
   throughLevels(LEVELS),
   stepDown('transcriptShown', [2, 1]),
+  stepDown('refreshUsers', [30, 10, 1]),
   turnOff('causeChecks'),
   turnOff('itSteps'),
   turnOff('answers'),
@@ -138,7 +168,7 @@ interface Prepared {
   agentsLeftOut: number;
   causes: Array<{ id: string; title: string }>;
   isOpen: boolean;
-  isClaimed: boolean;
+  refreshUserIds: string[];
 }
 
 function nonEmptyLines(lines: readonly string[]): string[] {
@@ -197,7 +227,7 @@ function prepare(model: AgentTicketCardModel): Prepared {
     agentsLeftOut: allAgents.length - agents.length + Math.max(0, model.agentsNotShown ?? 0),
     causes: model.causes.map(({ id, title }) => ({ id, title: plainLine(title, TEXT_LIMITS.title) })),
     isOpen: model.isOpen,
-    isClaimed: model.isClaimed,
+    refreshUserIds: [...new Set((model.refreshUserIds ?? []).filter(isTeamsUserId))].slice(0, AGENT_REFRESH_USERS),
   };
 }
 
@@ -218,7 +248,7 @@ function render(card: Prepared, limits: Limits): AdaptiveCard {
       ? `The last ${transcript.length} of ${card.transcriptTotal} messages, oldest first. ${plural(earlier, 'earlier message is', 'earlier messages are')} on the ticket.`
       : `${plural(transcript.length, 'message', 'messages')}, oldest first.`;
   const suggestedCauseId = card.causes.find((cause) => cause.title === card.causeTitle)?.id ?? '';
-  return renderTemplate(template, {
+  const rendered = renderTemplate(template, {
     ticketId: card.ticketId,
     heading: card.heading,
     facts: card.facts,
@@ -238,7 +268,6 @@ function render(card: Prepared, limits: Limits): AdaptiveCard {
     transcriptHeading,
     transcript,
     isOpen: card.isOpen,
-    claimStyle: card.isClaimed ? 'default' : 'positive',
     replyLabel: `Message to ${card.requester}`,
     hasAgents: card.agents.length > 0,
     agents: card.agents,
@@ -248,12 +277,19 @@ function render(card: Prepared, limits: Limits): AdaptiveCard {
     causes: card.causes,
     suggestedCauseId,
   });
+  // Set here rather than in the template so the ids count towards the card's size while it is fitted.
+  const refresh = rendered.refresh as Record<string, unknown> | undefined;
+  if (refresh && card.refreshUserIds.length > 0) refresh.userIds = card.refreshUserIds.slice(0, limits.refreshUsers);
+  else delete rendered.refresh;
+  return rendered;
 }
 
 /**
  * The ticket as agents see it in the help desk channel. Every action is a Universal Action
  * (`Action.Execute`, also inside the ShowCards) whose `data` carries `verb` and `ticketId`, and
- * the card refreshes itself through `ticket.refresh`.
+ * the card refreshes itself through `ticket.refresh` for the users in `refreshUserIds` (at most
+ * `AGENT_REFRESH_USERS`); with none, the card has no `refresh` and shows what was posted.
+ * Buttons keep to the `default` and `destructive` styles, the ones Teams supports everywhere.
  *
  * Open tickets get five actions, the most the Adaptive Cards default host config allows:
  * "Claim" (`ticket.claim`, always offered so an agent can take over; the bot decides), "Reply"

@@ -61,8 +61,9 @@ function render(model: IncidentCardModel, limits: Limits): AdaptiveCard {
 /**
  * A possible tenant-wide problem, for the help desk channel: the shared cause and signal, how
  * many reports in the window, the linked tickets and the affected employees without a ticket.
- * One "Open HD-…" button (`Action.Execute`, `ticket.refresh` with `ticketId`) per linked
- * ticket, for the first few; the bot answers with that ticket's agent card. `title` and
+ * One "Open HD-…" button (`Action.Execute`, `ticket.refresh` with `ticketId` and `as:
+ * "reply"`) per linked ticket, for the first few; the bot posts that ticket's agent card as a
+ * new reply in the thread, and this shared card stays as it is. `title` and
  * `summary` are the bot's words; names and the signal (a policy name) are plain text. Long
  * lists are cut to what fits `maxBytes`, with "…and N more".
  */

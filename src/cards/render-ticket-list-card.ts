@@ -42,10 +42,11 @@ function render(model: TicketListCardModel, shownAtMost: number): AdaptiveCard {
 
 /**
  * The `tickets` command in the help desk channel: one compact container per ticket
- * ("HD-000012 · Waiting for an agent · 2 h" over "Alex Wilber · cause · assignee or Nobody
- * yet", the names as plain text), each selectable (`Action.Execute`, `ticket.refresh` with
- * `ticketId`: the bot answers with that ticket's agent card). Shows `emptyText` when there
- * are none, and at most `TICKET_LIST_SHOWN` tickets, fewer if they would not fit `maxBytes`.
+ * ("HD-000012 · Waiting for an agent · 2 h ago (…)" over "Alex Wilber · cause · assignee or
+ * Nobody yet", the names as plain text), each selectable (`Action.Execute`, `ticket.refresh`
+ * with `ticketId` and `as: "reply"`: the bot posts that ticket's agent card as a new reply in
+ * the thread and leaves this shared list as it is). Shows `emptyText` when there are none, and
+ * at most `TICKET_LIST_SHOWN` tickets, fewer if they would not fit `maxBytes`.
  */
 export function renderTicketListCard(model: TicketListCardModel, maxBytes: number = CARD_BUDGET_BYTES): AdaptiveCard {
   return fitToBudget(TICKET_LIST_SHOWN, (shown) => render(model, shown), [(shown) => [20, 15, 10, 5, 1].filter((step) => step < shown)], maxBytes);

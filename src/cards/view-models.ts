@@ -40,6 +40,8 @@ export interface QuestionCardModel {
   lookupNote?: string;
   /** True: one expanded ChoiceSet plus "Next"; false: one button per answer. See `shouldUseChoiceSet`. */
   useChoiceSet: boolean;
+  /** The case the question belongs to (its `startedAt`), echoed in the actions' `case`. */
+  caseRef?: string;
 }
 
 /** One sign-in event shown as evidence on the diagnosis card. */
@@ -106,6 +108,8 @@ export interface FixStepCardModel {
   /** How to tell it worked. */
   check?: string;
   causeTitle: string;
+  /** The case the step belongs to (its `startedAt`), echoed in the actions' `case`. */
+  caseRef?: string;
 }
 
 /** After the employee reports a fix worked. */
@@ -170,7 +174,7 @@ export interface AgentTicketCardModel {
   causeTitle: string;
   /** 0–100. */
   confidencePercent: number;
-  /** Already formatted dates. */
+  /** Already formatted dates: relative and in the help desk's zone (src/desk/shared-time.ts), the same for every viewer. */
   openedAt: string;
   updatedAt: string;
   /** No assignee shows "Nobody yet". */
@@ -205,6 +209,12 @@ export interface AgentTicketCardModel {
   isClaimed: boolean;
   /** The employee's rating (1–5), once given. */
   rating?: number;
+  /**
+   * Who gets the card's automatic Universal Actions refresh: Teams user MRIs (`29:…`, the id a
+   * bot sees as `from.id`), the assignee first, at most `AGENT_REFRESH_USERS`. Empty or absent:
+   * the card has no `refresh` at all.
+   */
+  refreshUserIds?: string[];
 }
 
 /** Several employees report the same signal in a short window: a possible tenant-wide problem. */
@@ -216,8 +226,11 @@ export interface IncidentCardModel {
   signature: string;
   count: number;
   windowMinutes: number;
-  /** The linked tickets; the card offers "Open" for the first few. */
-  tickets: Array<{ ticketId: string; requesterName: string; when: string }>;
+  /**
+   * The linked tickets; the card offers "Open" for the first few. `when` is already formatted;
+   * `at` (ISO), when given, lets the deliverer word it relative to the moment it posts the card.
+   */
+  tickets: Array<{ ticketId: string; requesterName: string; when: string; at?: string }>;
   /** Affected employees who have no ticket. */
   employees: string[];
 }
@@ -256,7 +269,7 @@ export interface TicketListCardModel {
     ticketId: string;
     status: string;
     statusLabel: string;
-    /** Already formatted, e.g. "2 h". */
+    /** When it was opened, already formatted, e.g. "2 h ago (Tue 3 Mar, 09:14 UTC)". */
     age: string;
     requesterName: string;
     causeTitle: string;

@@ -7,6 +7,7 @@ import type { ConnectorClient } from 'botframework-connector';
 import { renderAgentTicketCard, renderFixStartCard, renderIncidentCard, renderMessageCard, renderTicketResolvedCard, type AdaptiveCard, type IncidentCardModel } from '../cards';
 import { CARD_BUDGET_BYTES, cardBytes, shrinkCard } from '../cards/card-budget';
 import { presentAgentTicket } from '../desk/present-agent';
+import { sharedWhen } from '../desk/shared-time';
 import { DeliveryNotReadyError, PermanentDeliveryError, type DeadLetterNoticePayload, type OutboxItem, type OutboxKind, type SettingsStore } from '../domain/outbox';
 import { retryOnConflict } from '../domain/retry-on-conflict';
 import type { Ticket, TicketRepository } from '../domain/tickets';
@@ -44,6 +45,8 @@ export interface DeliveryDeps {
   /** The most bytes a card may take before it is sent (default CARD_BUDGET_BYTES). */
   cardBudgetBytes?: number;
   clock?: Clock;
+  /** HELPDESK_TIME_ZONE: the zone of the absolute times on the channel's cards (UTC when absent). */
+  timeZone?: string;
 }
 
 interface PostMarker {
@@ -55,6 +58,8 @@ interface PostMarker {
 const SHRINK_STEPS = 4;
 /** Each re-render after a 413 gets this share of the previous size. */
 const SHRINK_FACTOR = 0.7;
+/** Room kept for the re-posted notice when a card is fitted before the notice goes on top. */
+const REPOSTED_NOTICE_BYTES = 400;
 /** Plain text sent into a thread is bounded (Teams refuses messages over about 28 KB). */
 const MAX_THREAD_TEXT = 8000;
 const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -83,6 +88,12 @@ export function deadLetterNoticeText(notice: DeadLetterNoticePayload): string {
     MAX_THREAD_TEXT,
   );
 }
+
+/**
+ * A card that knows how to fit a budget by its own rules (the agent card cuts its content and the
+ * number of refresh users before anything else), for a first send and for re-sends after a 413.
+ */
+type CardAt = (maxBytes: number) => AdaptiveCard;
 
 /**
  * Builds the function that carries out each outbox item against the Bot Connector (or the
@@ -117,12 +128,14 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?:
 
   /**
    * Sends a card through `send`; when the connector refuses it for its size, re-renders it with a
-   * smaller budget and sends again. A card is never dropped: if even the smallest fails, the
-   * attempt fails and the outbox retries (and finally dead-letters it, with a notice).
+   * smaller budget and sends again (by the card's own rules when it is a `CardAt`, else
+   * `shrink`). A card is never dropped: if even the smallest fails, the attempt fails and the
+   * outbox retries (and finally dead-letters it, with a notice).
    */
-  async function sendCard(card: AdaptiveCard, send: (card: AdaptiveCard) => Promise<void>): Promise<void> {
+  async function sendCard(source: AdaptiveCard | CardAt, send: (card: AdaptiveCard) => Promise<void>): Promise<void> {
+    const fit: CardAt = typeof source === 'function' ? source : (maxBytes) => (cardBytes(source) > maxBytes ? shrink(source, maxBytes) : source);
     let limit = budget;
-    let current = cardBytes(card) > limit ? shrink(card, limit) : card;
+    let current = fit(limit);
     for (let step = 0; ; step++) {
       try {
         await send(current);
@@ -133,7 +146,7 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?:
         if (step >= SHRINK_STEPS) throw new CardTooLargeError(size);
         limit = Math.floor(Math.min(limit, size) * SHRINK_FACTOR);
         deps.log?.warn({ bytes: size, retryWithin: limit }, 'card too large for Teams; re-rendering it smaller');
-        current = shrink(card, limit);
+        current = fit(limit);
       }
     }
   }
@@ -164,7 +177,7 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?:
   }
 
   /** Starts a new thread in the help desk channel with `activity` (a card through `sendCard`); returns its address. */
-  async function postThread(content: { card: AdaptiveCard; summary: string } | { text: string }): Promise<ChannelAddress> {
+  async function postThread(content: { card: AdaptiveCard | CardAt; summary: string } | { text: string }): Promise<ChannelAddress> {
     const channel = await helpdeskChannel();
     const target = channelTarget(channel);
     let address: ChannelAddress | undefined;
@@ -193,9 +206,9 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?:
     return address;
   }
 
-  async function updateCard(address: ChannelAddress, card: AdaptiveCard): Promise<void> {
+  async function updateCard(address: ChannelAddress, card: CardAt): Promise<void> {
     await inConversation(address.reference, async (context) => {
-      await sendCard(address.reposted ? withRepostedNotice(card) : card, async (fitted) => {
+      await sendCard(address.reposted ? reposted(card) : card, async (fitted) => {
         await context.updateActivity({ ...activityForCard(fitted), id: address.activityId });
       });
     });
@@ -232,7 +245,11 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?:
   async function channelCard(payload: Record<string, unknown>): Promise<void> {
     const first = await loadTicket(payload.ticketId);
     const agents = await deps.roster.agents();
-    const render = (ticket: Ticket): AdaptiveCard => renderAgentTicketCard(presentAgentTicket(ticket, agents));
+    // Relative times count from this delivery; absolute ones are in the help desk's zone, as on every agent's refresh.
+    const render = (ticket: Ticket): CardAt => {
+      const model = presentAgentTicket(ticket, agents, deps.timeZone, new Date(now()));
+      return (maxBytes) => renderAgentTicketCard(model, maxBytes);
+    };
     const existing = channelAddressOf(first);
     if (existing) return updateCard(existing, render(first));
     await helpdeskChannel();
@@ -246,7 +263,7 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?:
     if (interrupted) deps.log?.warn({ ticketId: ticket.id }, 'an earlier post of this ticket card was interrupted; posting again with a notice that a copy may exist');
     const token = randomUUID();
     await deps.settings.set<PostMarker>(key, { token, at: new Date(now()).toISOString() });
-    const card = interrupted ? withRepostedNotice(render(ticket)) : render(ticket);
+    const card = interrupted ? reposted(render(ticket)) : render(ticket);
     let address: ChannelAddress;
     try {
       address = await postThread({ card, summary: `Ticket ${ticket.id}: ${ticket.requester.name} · ${ticket.causeTitle}` });
@@ -258,6 +275,11 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?:
     await recordAddress(ticket.id, address);
     await clearMarker(key, token);
     await deps.channels.linkThread(address.reference.conversation!.id, ticket.id);
+  }
+
+  /** The card with the re-posted notice on top, fitted with room for it. */
+  function reposted(card: CardAt): CardAt {
+    return (maxBytes) => withRepostedNotice(card(Math.max(0, maxBytes - REPOSTED_NOTICE_BYTES)));
   }
 
   async function channelReply(payload: Record<string, unknown>): Promise<void> {
@@ -300,7 +322,13 @@ export function createDeliverer(deps: DeliveryDeps): (item: OutboxItem, signal?:
   }
 
   async function incidentCard(payload: Record<string, unknown>): Promise<void> {
-    await postThread({ card: renderIncidentCard(payload.incident as IncidentCardModel), summary: 'Possible tenant-wide problem' });
+    const incident = payload.incident as IncidentCardModel;
+    // Word "when" from the moment the card is posted (the item may have waited for a channel).
+    const at = new Date(now());
+    const tickets = Array.isArray(incident?.tickets)
+      ? incident.tickets.map((t) => (typeof t?.at === 'string' && Number.isFinite(Date.parse(t.at)) ? { ...t, when: sharedWhen(t.at, at, deps.timeZone) } : t))
+      : incident?.tickets;
+    await postThread({ card: renderIncidentCard({ ...incident, tickets }), summary: 'Possible tenant-wide problem' });
   }
 
   async function deadLetterNotice(payload: Record<string, unknown>): Promise<void> {

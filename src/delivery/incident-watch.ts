@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../domain/clock';
 import type { IncidentCardModel } from '../cards';
-import { formatWhen } from '../dialogs/present';
+import { sharedWhen } from '../desk/shared-time';
 import { detectIncidents, INCIDENT_THRESHOLD, INCIDENT_WINDOW_MINUTES, type IncidentSignal } from '../domain/incidents';
 import type { OutboxStore, SettingsStore } from '../domain/outbox';
 import { getPlaybook } from '../domain/playbooks';
@@ -21,6 +21,8 @@ export class IncidentWatch {
       threshold?: number;
       windowMinutes?: number;
       clock?: Clock;
+      /** HELPDESK_TIME_ZONE, for the card's times (UTC when absent). */
+      timeZone?: string;
     },
   ) {}
 
@@ -48,7 +50,9 @@ export class IncidentWatch {
         signature: incident.signature,
         count: people.size,
         windowMinutes,
-        tickets: [...people.values()].filter((s) => s.ticketId).map((s) => ({ ticketId: s.ticketId!, requesterName: s.requesterName, when: formatWhen(s.at) })),
+        tickets: [...people.values()]
+          .filter((s) => s.ticketId)
+          .map((s) => ({ ticketId: s.ticketId!, requesterName: s.requesterName, when: sharedWhen(s.at, now, this.deps.timeZone), at: s.at })),
         employees: [...people.values()].filter((s) => !s.ticketId).map((s) => s.requesterName),
       };
       await this.deps.outbox.enqueue('incident-card', { incident: model }, now.getTime());

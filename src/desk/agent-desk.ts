@@ -1,4 +1,5 @@
-import type { TurnContext } from 'botbuilder';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { invokeData, submitData } from '../bot/activity-input';
 import { sendCard, sendNotice } from '../bot/send';
 import { messages } from '../content/knowledge';
 import { renderAgentTicketCard, Verbs, type AdaptiveCard } from '../cards';
@@ -37,6 +38,8 @@ export interface AgentDeskDeps {
   /** Set-aside deliveries, for the agents' "retry deliveries" command. */
   deliveries?: { outbox: Pick<OutboxStore, 'requeueDeadLetters'>; kick: () => void };
   clock?: Clock;
+  /** HELPDESK_TIME_ZONE: the zone of the absolute times on shared cards (UTC when absent). */
+  timeZone?: string;
 }
 
 /** What an agent action answers with: the refreshed card for Action.Execute, or a short message. */
@@ -138,34 +141,75 @@ export class AgentDesk {
       const result = await apply(ticket);
       if (!result.ok) {
         await sendNotice(context, `Ticket ${ticket.id}`, result.reason, 'attention');
-        return { card: await this.cardFor(ticket, context), message: result.reason };
+        return { card: await this.cardFor(ticket), message: result.reason };
       }
       const saved = await this.deps.tickets.update(result.ticket);
       const change = describe();
       if (change) await this.deps.events.ticketChanged(saved, change);
       this.deps.log.info({ ticketId: saved.id, change: change?.kind, agent: this.caller(context).aadObjectId }, 'agent changed ticket');
       await sendNotice(context, `Ticket ${saved.id}`, result.summary, 'good');
-      return { card: await this.cardFor(saved, context), message: result.summary };
+      return { card: await this.cardFor(saved), message: result.summary };
     });
     if (outcome.done) return outcome.value;
     await sendNotice(context, 'The ticket is busy', 'Someone else is changing it right now; try again.', 'attention');
     return { message: 'The ticket is busy; try again.' };
   }
 
-  async cardFor(ticket: Ticket, context: TurnContext): Promise<AdaptiveCard> {
-    return renderAgentTicketCard(presentAgentTicket(ticket, await this.deps.roster.agents(), context.activity.localTimezone || undefined));
+  /**
+   * The agent card as the channel shares it: times relative to the desk's clock and absolute in
+   * HELPDESK_TIME_ZONE, never the viewer's own zone, so whoever views it (or triggers its refresh)
+   * at the same instant gets the same card.
+   */
+  async cardFor(ticket: Ticket): Promise<AdaptiveCard> {
+    return renderAgentTicketCard(presentAgentTicket(ticket, await this.deps.roster.agents(), this.deps.timeZone, this.now()));
   }
 
   /**
-   * `ticket.refresh` in the channel: the live agent card (Universal Actions refresh). The routes
-   * checked the agent first, so a non-agent gets the same answer whether or not the ticket exists;
-   * Teams' automatic refresh invokes get no refusal card (one per viewer would flood the channel).
+   * `ticket.refresh` in the channel. The routes checked the agent first, so a non-agent gets the
+   * same answer whether or not the ticket exists; Teams' automatic refresh invokes get no refusal
+   * card (one per viewer would flood the channel).
+   *
+   * - The agent card's own Universal Actions refresh (an invoke): the card is the invoke response
+   *   only, a view for that viewer. Nothing is sent: the shared message is never rewritten by a
+   *   viewer; the outbox alone updates it when the ticket changes. The response is sent here,
+   *   because teams-ai 1.7 turns a returned card that has `refresh` into "replace for all" (an
+   *   update of the shared message) before answering; an invoke response already sent it leaves alone.
+   * - The "Open HD-…" buttons of the ticket list and the incident card carry `as: "reply"`: the
+   *   ticket's card is posted as a new reply in that thread and the press is answered with a line,
+   *   never a card, which Teams would put in place of the shared list or incident card.
+   * - Action.Submit (a message) has no invoke response: the card is posted as a reply.
    */
   async refresh(context: TurnContext, ticketId: string): Promise<AgentReply> {
     const ticket = await this.deps.tickets.get(ticketId);
     if (!ticket) return { message: `I can't find ticket ${ticketId}.` };
-    const card = await this.cardFor(ticket, context);
-    if (context.activity.type === 'message') await sendCard(context, card);
+    const card = await this.cardFor(ticket);
+    if (context.activity.type === 'message') {
+      await sendCard(context, card, `Ticket ${ticket.id}`);
+      return { card, message: `Ticket ${ticket.id}` };
+    }
+    if (opensAsReply(context)) {
+      await sendCard(context, card, `Ticket ${ticket.id}`);
+      return { message: `Ticket ${ticket.id} is posted in this thread.` };
+    }
+    await answerInvokeWithCard(context, card);
     return { card, message: `Ticket ${ticket.id}` };
   }
+}
+
+/** The `as` value of a card action that asks for the ticket card as a new reply (the list's and incident card's "Open" buttons). */
+const OPEN_AS_REPLY = 'reply';
+
+/** True when the pressed action's data says `as: "reply"` (untrusted data: only this exact value counts). */
+function opensAsReply(context: TurnContext): boolean {
+  const a = context.activity;
+  const data = a.type === 'invoke' ? invokeData(a) : submitData(a);
+  return data?.as === OPEN_AS_REPLY;
+}
+
+/** Answers an adaptiveCard/action invoke with `card` for the invoker only: an invoke response, no message is sent or updated. */
+async function answerInvokeWithCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
+  await context.sendActivity({
+    type: ActivityTypes.InvokeResponse,
+    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
+  });
 }

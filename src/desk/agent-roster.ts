@@ -7,11 +7,14 @@ import { GraphGroupMembership, type GroupMembershipPort } from '../graph/group-m
 import type { Logger } from '../logger';
 import { inHelpdeskChannel, type ChannelSender, type HelpdeskChannel, type HelpdeskChannelRegistry } from './helpdesk-channel';
 import { createServiceUrlPolicy } from '../bot/service-url-policy';
+import { isTeamsUserId } from '../cards/render-agent-ticket-card';
 
 /** A help desk agent. */
 export interface Agent {
   aadObjectId: string;
   name: string;
+  /** Their Teams user MRI (`29:…`, the roster member's id), for the agent card's `refresh.userIds`; unknown for allow-list-only agents. */
+  mri?: string;
 }
 
 /** What makes someone an agent (docs/contract.md §3a). */
@@ -167,7 +170,7 @@ export class AgentRoster {
         for (const m of page.members ?? []) {
           if (typeof m.aadObjectId !== 'string' || !m.aadObjectId || m.aadObjectId.length > 128) continue;
           const name = typeof m.name === 'string' && m.name.trim() ? m.name.trim().slice(0, 120) : m.aadObjectId;
-          agents.push({ aadObjectId: m.aadObjectId, name });
+          agents.push({ aadObjectId: m.aadObjectId, name, ...(isTeamsUserId(m.id) ? { mri: m.id } : {}) });
         }
         token = page.continuationToken || undefined;
         pages += 1;

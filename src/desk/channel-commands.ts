@@ -77,10 +77,10 @@ export class ChannelCommands {
     return this.desk.deps;
   }
 
-  /** "tickets": open tickets by age. */
+  /** "tickets": open tickets by age, their times in HELPDESK_TIME_ZONE (the list is shared, so never the asker's zone). */
   async listTickets(context: TurnContext): Promise<void> {
     const open = await this.deps.tickets.listOpen();
-    await sendCard(context, renderTicketListCard(presentTicketList(open, this.desk.now())));
+    await sendCard(context, renderTicketListCard(presentTicketList(open, this.desk.now(), this.deps.timeZone)));
   }
 
   /** The channel commands, in one notice. */
@@ -227,7 +227,8 @@ export class ChannelCommands {
     file.lookup = result;
     const evidence = caseEvidence(file, now);
     const diagnosis = selectNextQuestion({ answers: {}, evidence }, []).diagnosis;
-    const model = presentDiagnosis(diagnosis, file, evidence, context.activity.localTimezone || undefined);
+    // The card is shared in the channel: its times are in HELPDESK_TIME_ZONE, not the asker's zone.
+    const model = presentDiagnosis(diagnosis, file, evidence, this.deps.timeZone);
     const card = renderLookupResultCard({
       upn,
       displayName: result.ok ? result.evidence.user.displayName : undefined,
@@ -238,7 +239,7 @@ export class ChannelCommands {
       events: model.events.map((e) => ({ when: e.when, app: e.app, outcome: e.outcome, reason: e.reason, policy: e.policy })),
       eventsSummary: model.eventsSummary,
       lookupNote: model.lookupNote,
-      auditNote: `Looked up by ${agent.name} at ${formatWhen(now, context.activity.localTimezone || undefined)}; recorded in the audit log.`,
+      auditNote: `Looked up by ${agent.name} at ${formatWhen(now, this.deps.timeZone)}; recorded in the audit log.`,
     });
     await sendCard(context, card);
   }

@@ -18,6 +18,7 @@ import {
   type TicketListCardModel,
   type TicketResolvedCardModel,
 } from '../../src/cards';
+import { AGENT_REFRESH_USERS } from '../../src/cards/render-agent-ticket-card';
 import { validateAdaptiveCard } from './adaptive-cards-validator';
 import {
   allText,
@@ -159,6 +160,7 @@ const fullAgentTicket: AgentTicketCardModel = {
   isOpen: true,
   isClaimed: true,
   rating: 4,
+  refreshUserIds: ['29:1bSnHZ7Js2STWrgk6ScEErLk1Lp2zQuD5H2qQ960rtvstKp8tKLl', '29:megan-bowen'],
 };
 
 const minimalAgentTicket: AgentTicketCardModel = {
@@ -305,8 +307,8 @@ describe('agent cards', () => {
       assert.ok(lines.includes('Recent history'));
     });
 
-    it('when rendered, then the card refreshes itself with ticket.refresh and the ticketId', () => {
-      for (const model of [fullAgentTicket, minimalAgentTicket, resolvedAgentTicket]) {
+    it("when agents' Teams ids are known, then the card refreshes itself with ticket.refresh and the ticketId for exactly those users", () => {
+      for (const model of [fullAgentTicket, { ...minimalAgentTicket, refreshUserIds: ['29:ola'] }, resolvedAgentTicket]) {
         const card = renderAgentTicketCard(model);
         assert.deepEqual(card.refresh, {
           action: {
@@ -315,8 +317,24 @@ describe('agent cards', () => {
             verb: Verbs.ticketRefresh,
             data: { verb: Verbs.ticketRefresh, ticketId: model.ticketId },
           },
+          userIds: model.refreshUserIds,
         });
       }
+    });
+
+    it('when no agent is known (no ids, or none that is a Teams user id), then the card has no refresh block at all', () => {
+      for (const refreshUserIds of [undefined, [], ['', 'agent-a-aad', '29:has space', `29:${'x'.repeat(300)}`]]) {
+        const card = renderAgentTicketCard({ ...fullAgentTicket, refreshUserIds });
+        assertValidAgentCard(card);
+        assert.equal(card.refresh, undefined, JSON.stringify(refreshUserIds));
+        assert.doesNotMatch(JSON.stringify(card), /ticket\.refresh/);
+      }
+    });
+
+    it(`when more than ${AGENT_REFRESH_USERS} ids are given, then refresh names the first ${AGENT_REFRESH_USERS}, each once`, () => {
+      const ids = Array.from({ length: 100 }, (_, i) => `29:agent-${i}`);
+      const card = renderAgentTicketCard({ ...fullAgentTicket, refreshUserIds: ['29:agent-0', ...ids] });
+      assert.deepEqual((card.refresh as Json).userIds, ids.slice(0, AGENT_REFRESH_USERS));
     });
 
     it('when the ticket is open and claimed, then Claim, Reply (Send reply / Ask for info), Transfer, Send fix and Resolve are Universal Actions with the ticketId', () => {
@@ -352,12 +370,26 @@ describe('agent cards', () => {
       assert.notEqual(note.isRequired, true);
     });
 
-    it('when the ticket is new and unclaimed, then Claim is still offered, first and highlighted', () => {
+    it('when the ticket is new and unclaimed, then Claim is still offered first, in the default style', () => {
       const card = renderAgentTicketCard({ ...fullAgentTicket, status: 'new', isClaimed: false, assigneeName: undefined });
       assertValidAgentCard(card);
       assert.deepEqual(topTitles(card), ['Claim', 'Reply', 'Transfer', 'Send fix', 'Resolve']);
-      assert.equal((card.actions as Json[])[0].style, 'positive');
+      assert.equal((card.actions as Json[])[0].style, undefined);
       assert.ok(factsOf(card).some((fact) => fact.title === 'Assigned to' && fact.value === 'Nobody yet'));
+    });
+
+    it('when any agent-side card is rendered, then its buttons use only the styles Teams supports (default, destructive), never "positive"', () => {
+      const cards = [
+        ...[fullAgentTicket, minimalAgentTicket, resolvedAgentTicket, { ...fullAgentTicket, status: 'new', isClaimed: false }].map((m) => renderAgentTicketCard(m)),
+        renderTicketListCard(fullList),
+        renderIncidentCard(fullIncident),
+      ];
+      for (const card of cards) {
+        for (const { action, path } of collectActions(card)) {
+          assert.ok(action.style === undefined || action.style === 'default' || action.style === 'destructive', `${path}: style ${String(action.style)}`);
+        }
+        assert.doesNotMatch(JSON.stringify(card), /"positive"/);
+      }
     });
 
     it('when the ticket is resolved, then the only action is Reopen (the transcript stays readable)', () => {
@@ -467,6 +499,7 @@ describe('agent cards', () => {
       assert.doesNotMatch(allText(card.body), /Evidence|Sign-ins that matter|Answers|Steps tried|Recent history|From Ola/);
       assert.equal(elementsOfType(card, 'ActionSet').length, 0);
       assert.deepEqual(topTitles(card), ['Claim', 'Reply', 'Transfer', 'Resolve']);
+      assert.equal(card.refresh, undefined, 'no agent ids: no refresh');
     });
 
     it('when inputs share an id, then they sit in sibling ShowCards that never submit together', () => {
@@ -521,13 +554,13 @@ describe('agent cards', () => {
       assert.match(allText(card), /no ticket yet\n• Johanna Lorenz\n• Grady Archie/);
     });
 
-    it(`when there are many tickets, then at most ${INCIDENT_OPEN_ACTIONS} "Open" buttons refresh them by ticketId`, () => {
+    it(`when there are many tickets, then at most ${INCIDENT_OPEN_ACTIONS} "Open" buttons ask for each ticket's card as a new reply`, () => {
       const card = renderIncidentCard(fullIncident);
       assert.deepEqual(topTitles(card), ['Open HD-000020', 'Open HD-000021', 'Open HD-000022', 'Open HD-000023', 'Open HD-000024']);
       for (const { action, data } of dataActions(card)) {
         assert.equal(action.type, 'Action.Execute');
         assert.equal(action.verb, Verbs.ticketRefresh);
-        assert.deepEqual(Object.keys(data).sort(), ['ticketId', 'verb']);
+        assert.deepEqual(data, { verb: Verbs.ticketRefresh, ticketId: String(action.title).slice('Open '.length), as: 'reply' });
       }
     });
 
@@ -574,7 +607,8 @@ describe('agent cards', () => {
       assert.equal(reopen.action.title, "It's not fixed");
       assert.deepEqual(reopen.data, { verb: Verbs.ticketNotFixed, ticketId: 'HD-000012' });
       assert.equal(reopen.action.associatedInputs, 'none', 'reopening does not send the rating comment');
-      for (const { action } of dataActions(card)) assert.equal(action.type, 'Action.Submit');
+      // The employee's cards are Universal Actions too (issue 14): each carries its verb on the action.
+      for (const { action, data } of dataActions(card)) assert.deepEqual([action.type, action.verb], ['Action.Execute', data.verb]);
     });
 
     it('when there is no note, then it just says who resolved it', () => {
@@ -617,7 +651,7 @@ describe('agent cards', () => {
   });
 
   describe('ticket list card', () => {
-    it('when there are tickets, then each is one compact selectable container that refreshes it by ticketId', () => {
+    it("when there are tickets, then each is one compact selectable container that asks for the ticket's card as a new reply", () => {
       const card = renderTicketListCard(fullList);
       assertValidAgentCard(card);
       const containers = elementsOfType(card, 'Container');
@@ -628,7 +662,7 @@ describe('agent cards', () => {
         const select = container.selectAction as Json;
         assert.equal(select.type, 'Action.Execute');
         assert.equal(select.verb, Verbs.ticketRefresh);
-        assert.deepEqual(select.data, { verb: Verbs.ticketRefresh, ticketId: fullList.tickets[i].ticketId });
+        assert.deepEqual(select.data, { verb: Verbs.ticketRefresh, ticketId: fullList.tickets[i].ticketId, as: 'reply' });
       });
       assert.equal(card.actions, undefined);
       assert.doesNotMatch(allText(card), /Nice/);

@@ -78,7 +78,12 @@ function hugeTicket(text: string = NOTE): Ticket {
   return ticket;
 }
 
-const ROSTER = Array.from({ length: 500 }, (_, i) => ({ aadObjectId: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`, name: `Agent ${i} ${'Longname '.repeat(30)}` }));
+/** 500 agents with long names and Teams user ids (MRIs) as long as real ones: the card's refresh names 60 of them. */
+const ROSTER = Array.from({ length: 500 }, (_, i) => ({
+  aadObjectId: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
+  name: `Agent ${i} ${'Longname '.repeat(30)}`,
+  mri: `29:${String(i).padStart(3, '0')}${'1bSnHZ7Js2STWrgk6ScEErLk1Lp2zQuD5H2qQ960rtvstKp8tKLl-3r8b6DoW0QxZimuTxk_kupZ1DBMpvIQQUAZL-PNj0EORDvRZXy8kvWk'.slice(0, 107)}`,
+}));
 
 function hugeSignIn(i: number, text: string): SignInEvent {
   return {

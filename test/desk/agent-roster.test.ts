@@ -104,7 +104,8 @@ describe('AgentRoster and the registration rule (contract §3a), over a real SQL
     await registerChannel(team);
     assert.equal(await roster.sourceOf('member-1'), 'team', JSON.stringify(log.entries));
     assert.equal(await roster.isAgent('stranger'), false);
-    assert.deepEqual(await roster.agents(), [{ aadObjectId: 'member-1', name: 'Mia Member' }]);
+    // The member's Teams id (MRI) comes along: the agent card's refresh names agents by it.
+    assert.deepEqual(await roster.agents(), [{ aadObjectId: 'member-1', name: 'Mia Member', mri: '29:m' }]);
 
     // Removed from the team: still cached for a while, gone once the roster is read again.
     connector.teamMembers.set(team, []);
