@@ -12,6 +12,8 @@ import { looksLikeActivity, readInboundActivity } from './bot/inbound-activity';
 import { isTrustedServiceUrl, type ServiceUrlPolicy } from './bot/service-url-policy';
 import type { Logger } from './logger';
 import { tenantOf, tenantRefusal, type TenantGuard } from './bot/tenant-guard';
+import { withTypingIndicator } from './bot/typing-indicator';
+import type { UserRateGuard } from './bot/user-rate-limit';
 import type { HelpdeskTurnState } from './bot/turn-state';
 
 /** What `/readyz` asks. `degraded` (still 200) means serving, but something needs an agent's attention. */
@@ -75,6 +77,8 @@ export interface ServerDeps {
   serviceUrls: ServiceUrlPolicy;
   tenants: TenantGuard;
   turns?: InFlightTurns;
+  /** The per-user flood guard; without it every activity runs its turn. */
+  userRateGuard?: UserRateGuard;
 }
 
 const ADAPTIVE_CARD_ACTION = 'adaptiveCard/action';
@@ -192,8 +196,28 @@ export function createServer(deps: ServerDeps): restify.Server {
       return;
     }
 
+    // Over a person's limit: answered here, before any state is read, and never queued.
+    const overLimit = deps.userRateGuard?.check(activity);
+    if (overLimit?.kind === 'invoke') {
+      res.json(overLimit.response.status, overLimit.response.body);
+      return;
+    }
+    if (overLimit) {
+      const notice = overLimit.kind === 'notice' ? overLimit.text : undefined;
+      if (notice) {
+        await runTurn(auth, activity, async (context) => {
+          await context
+            .sendActivity({ type: 'message', text: notice, textFormat: 'plain' })
+            .catch((error: Error) => log.warn({ err: reasonOf(error) }, 'could not send the rate limit notice'));
+        });
+      }
+      res.send(200);
+      return;
+    }
+
+    // Only turns of the same conversation wait for each other (the lock is per conversation, the typing timer per turn).
     const result = await runTurn(auth, activity, async (context) => {
-      await lock.run(activity.conversation.id, () => deps.app.run(context));
+      await lock.run(activity.conversation.id, () => withTypingIndicator(context, () => deps.app.run(context)));
     });
     if (activity.type === 'invoke' && (!result || result.status === 501)) {
       if (activity.name === ADAPTIVE_CARD_ACTION) {

@@ -18,7 +18,9 @@ export interface ConnectorCall {
  * A Bot Connector stand-in on loopback: it records every activity the bot posts to `serviceUrl`
  * (replies, proactive messages, updates) and answers as the real connector does.
  * `failNext(n)` makes the next n posts fail with 503 (or another status), to test retries;
- * `hangNext(n)` holds the next n writes unanswered until `releaseHung()` (or `stop()`, which drops them).
+ * `hangNext(n)` holds the next n writes unanswered until `releaseHung()` (or `stop()`, which drops them);
+ * `holdConversation(id)` holds every write to one conversation (a slow connector for that chat only)
+ * until `releaseConversation(id)`.
  */
 export class LoopbackConnector {
   readonly calls: ConnectorCall[] = [];
@@ -85,6 +87,27 @@ export class LoopbackConnector {
     return this.hung.length;
   }
 
+  private readonly heldConversations = new Set<string>();
+  private readonly held: Array<{ conversationId: string; release: (outcome: 'release' | 'drop') => void }> = [];
+
+  /** Holds every write (not GETs) to `conversationId` unanswered until `releaseConversation` (or `stop()`, which drops them); other conversations are served as usual. */
+  holdConversation(conversationId: string): void {
+    this.heldConversations.add(conversationId);
+  }
+
+  /** How many writes to `conversationId` are being held right now. */
+  heldCount(conversationId: string): number {
+    return this.held.filter((h) => h.conversationId === conversationId).length;
+  }
+
+  /** Stops holding `conversationId` and lets its held writes through (recorded and answered as usual). */
+  releaseConversation(conversationId: string): void {
+    this.heldConversations.delete(conversationId);
+    for (let i = this.held.length - 1; i >= 0; i--) {
+      if (this.held[i]!.conversationId === conversationId) this.held.splice(i, 1)[0]!.release('release');
+    }
+  }
+
   /** Lets every held request through: it is then recorded and answered as usual. */
   releaseHung(): void {
     for (const release of this.hung.splice(0)) release('release');
@@ -92,6 +115,8 @@ export class LoopbackConnector {
 
   async stop(): Promise<void> {
     for (const release of this.hung.splice(0)) release('drop');
+    for (const { release } of this.held.splice(0)) release('drop');
+    this.heldConversations.clear();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -125,6 +150,10 @@ export class LoopbackConnector {
       const list = this.teamMembers.get(decodeURIComponent(members[1]!));
       if (!list) return { status: 404, body: { error: { code: 'NotFound', message: 'no such team' } } };
       return { status: 200, body: { members: list.map((m) => ({ ...m, userPrincipalName: `${m.name.split(' ')[0]!.toLowerCase()}@contoso.test` })) } };
+    }
+    if (req.method !== 'GET' && conversationId && this.heldConversations.has(conversationId)) {
+      const outcome = await new Promise<'release' | 'drop'>((resolve) => this.held.push({ conversationId, release: resolve }));
+      if (outcome === 'drop') return { status: DROPPED, body: undefined };
     }
     if (this.hangs > 0 && req.method !== 'GET' && (!this.hangPattern || this.hangPattern.test(path))) {
       this.hangs -= 1;
