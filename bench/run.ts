@@ -15,7 +15,7 @@
  * the benchmark itself failed. Options (all optional):
  *   --levels=1,10,50,200   --slice-ms=4000 --slices=2   --conversations=10000 --memory-cap-s=150
  *   --graph-latency-ms=50  --graph-burst=40  --no-graph  --no-profile  --profile-ms=8000  --profile-out=file.cpuprofile
- *   --no-azure  --no-build  --dist=<another build's folder>  --quick
+ *   --no-azure  --no-build  --dist=<another build's folder>  --quick  --no-start-flags (the bot without npm start's Node flags)
  *   --replay=10000 [--replay-speed=10 --replay-think-s=30 --replay-minutes=10]   (an incident, open loop; off unless asked)
  * bench/graph-burst.ts (the reports-API burst, in process) stays a separate command.
  */
@@ -32,7 +32,7 @@ import { ConnectorStandIn, type Json } from './load/connector-stand-in';
 import { FIRST_MESSAGE, floorScript, runLoad, runReplay, Target, triageScript, type BenchUser, type LoadResult } from './load/driver';
 import { runAzurePhase, type AzurePhaseResult } from './load/azure-phase';
 import { runGraphPhase, type GraphPhaseResult } from './load/graph-phase';
-import { MeasuredProcess, type MemoryFigures } from './load/measured-process';
+import { botStartFlags, MeasuredProcess, type MemoryFigures } from './load/measured-process';
 import { summarizeProfile } from './load/profile-summary';
 import { mergeSlices, summarize } from './load/stats';
 import { scaledDemoTenant } from './load/tenant';
@@ -44,6 +44,8 @@ const ROOT = join(__dirname, '..');
 const distArg = process.argv.find((a) => a.startsWith('--dist='))?.split('=')[1];
 const DIST_MAIN = distArg ? join(resolve(distArg), 'index.js') : join(ROOT, 'dist', 'index.js');
 const TSX_CJS = require.resolve('tsx/cjs');
+/** The bot runs with the Node flags of `npm start` (the V8 heap sizes a host uses), unless `--no-start-flags`. */
+const BOT_FLAGS = process.argv.includes('--no-start-flags') ? [] : botStartFlags(ROOT);
 
 function flag(name: string): boolean {
   return process.argv.includes(`--${name}`);
@@ -130,11 +132,16 @@ async function main(): Promise<void> {
     if (!existsSync(DIST_MAIN)) throw new Error(`${DIST_MAIN} is missing: run without --no-build`);
 
     // 3. Start to ready and idle memory, embedded defaults.
+    notes.push(
+      BOT_FLAGS.length > 0
+        ? `The bot ran with the Node flags of npm start (and App Service's start command): ${BOT_FLAGS.join(' ')}.`
+        : 'The bot ran without the Node flags of npm start (--no-start-flags or none set): V8 sized its heap from this machine.',
+    );
     log('\n— Start to /readyz, embedded defaults (built-in demo tenant, SQLite in a temporary DATA_DIR)');
     const readyMs: number[] = [];
     let idle: MemoryFigures | undefined;
     for (let i = 0; i < Math.max(1, OPTIONS.startups); i++) {
-      const bot = new MeasuredProcess('bot', DIST_MAIN);
+      const bot = new MeasuredProcess('bot', DIST_MAIN, BOT_FLAGS);
       await bot.start({ DATA_DIR: join(scratch, `startup-${i}`) }, ROOT);
       readyMs.push(bot.readyMs);
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -165,7 +172,7 @@ async function main(): Promise<void> {
 
     // A help desk channel, as in production: every ticket posts its card there (through the stand-in).
     const helpdesk = { HELPDESK_CHANNEL_ID: '19:bench-helpdesk@thread.tacv2', HELPDESK_TEAM_ID: '19:bench-team@thread.tacv2', HELPDESK_SERVICE_URL: connector.url };
-    const bot = new MeasuredProcess('bot', DIST_MAIN);
+    const bot = new MeasuredProcess('bot', DIST_MAIN, BOT_FLAGS);
     cleanup.push(() => bot.stop());
     await bot.start({ DATA_DIR: join(scratch, 'load'), DEMO_TENANT_FILE: tenantFile, ...helpdesk }, ROOT);
     const botTarget = new Target('bot', bot.url);
@@ -348,6 +355,7 @@ async function main(): Promise<void> {
       log(`\n— Graph mode: ${OPTIONS.graphSequential} conversations one at a time, then ${OPTIONS.graphBurst} at once; fake Graph answers after ${OPTIONS.graphLatencyMs} ms`);
       graph = await runGraphPhase({
         distMain: DIST_MAIN,
+        nodeArgs: BOT_FLAGS,
         cwd: ROOT,
         dataDir: join(scratch, 'graph'),
         env: helpdesk,
@@ -380,6 +388,7 @@ async function main(): Promise<void> {
       log(`\n— Azure Storage: the bot with STORAGE_BACKEND=azure against Azurite; idle, then ${OPTIONS.azureConversations} conversations one at a time`);
       azure = await runAzurePhase({
         distMain: DIST_MAIN,
+        nodeArgs: BOT_FLAGS,
         cwd: ROOT,
         tenantFile,
         env: helpdesk,
@@ -410,7 +419,7 @@ async function main(): Promise<void> {
     let profile: BenchResults['profile'];
     if (OPTIONS.profile) {
       const dir = join(scratch, 'profile');
-      const profiled = new MeasuredProcess('bot (profiled)', DIST_MAIN, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+      const profiled = new MeasuredProcess('bot (profiled)', DIST_MAIN, [...BOT_FLAGS, '--cpu-prof', `--cpu-prof-dir=${dir}`]);
       await profiled.start({ DATA_DIR: join(scratch, 'profiled'), DEMO_TENANT_FILE: tenantFile, ...helpdesk }, ROOT);
       const target = new Target('bot (profiled)', profiled.url);
       const run = await runLoad({ target, connector, concurrency: 50, script: triageScript, userFor, sequence, durationMs: OPTIONS.profileMs });

@@ -1,4 +1,4 @@
-import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from './logger';
@@ -15,6 +15,7 @@ import { createServiceUrlPolicy } from './bot/service-url-policy';
 import { IncidentWatch } from './delivery/incident-watch';
 import { OutboxWorker } from './delivery/outbox-worker';
 import { TenantGuard } from './bot/tenant-guard';
+import { UserRateGuard, UserRateLimiter } from './bot/user-rate-limit';
 import { TicketNotifier } from './delivery/ticket-notifier';
 import { TicketSweeper } from './delivery/ticket-sweeper';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -29,8 +30,7 @@ import { createLogger } from './logger';
 import { createServer, drainServer, InFlightTurns, readPages } from './server';
 import { installKnowledge } from './content/knowledge';
 import { ContentError, defaultContentDir, loadKnowledge } from './content/load-content';
-import { createAzureStores } from './store/azure-stores';
-import { createSqliteStores } from './store/sqlite-stores';
+import { openStores } from './store/open-stores';
 import type { Stores } from './store/stores';
 
 /** A running bot: its URL and how to stop it. */
@@ -64,20 +64,6 @@ function chooseDirectory(config: Config, log: Logger, options: StartOptions): { 
   };
 }
 
-async function createStores(config: Config): Promise<Stores> {
-  if (config.storage.backend === 'azure') {
-    const s = config.storage;
-    return createAzureStores({
-      connectionString: s.connectionString,
-      accountName: s.accountName,
-      credential: s.connectionString ? undefined : s.clientId ? new ManagedIdentityCredential({ clientId: s.clientId }) : new ManagedIdentityCredential(),
-      blobContainer: s.blobContainer,
-      tablePrefix: s.tablePrefix,
-    });
-  }
-  return createSqliteStores(config.dataDir);
-}
-
 /** `/readyz`: the stores can be reached; degraded while deliveries sit in the dead letters (agents were told in the channel). */
 async function readiness(stores: Stores, log: Logger): Promise<{ ok: boolean; degraded: boolean; detail?: string }> {
   const status = await stores.ready();
@@ -99,7 +85,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const pages = readPages(contentDir);
   const log = createLogger(config.logLevel);
   const clock = options.clock ?? (() => new Date());
-  const stores = await createStores(config);
+  const stores = await openStores(config);
   const { directory, name: directoryName } = chooseDirectory(config, log, options);
   const adapter = createHelpdeskAdapter(
     { appId: config.bot.appId, password: config.bot.password, tenantId: config.bot.tenantId, type: config.bot.type, openIdMetadataUrl: config.openIdMetadataUrl },
@@ -126,6 +112,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     threshold: config.incidents.threshold,
     windowMinutes: config.incidents.windowMinutes,
     clock,
+    timeZone: config.helpdeskTimeZone,
   });
   const notifier = new TicketNotifier({
     outbox: stores.outbox,
@@ -156,6 +143,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       serviceUrlPolicy,
       webhook: config.webhook,
       log,
+      clock,
+      timeZone: config.helpdeskTimeZone,
     }),
     log,
     retryBaseMs: config.outboxRetryBaseMs,
@@ -190,6 +179,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     events: notifier,
     log,
     clock,
+    timeZone: config.helpdeskTimeZone,
     sender: { adapter, botAppId: config.bot.appId, serviceUrlPolicy },
     deliveries: { outbox: stores.outbox, kick: () => kick() },
   });
@@ -212,6 +202,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     serviceUrls: serviceUrlPolicy,
     tenants: new TenantGuard(config.allowedTenantIds),
     turns,
+    userRateGuard: new UserRateGuard(new UserRateLimiter(config.userRateLimit, clock), log),
   });
   await new Promise<void>((resolve) => {
     server.listen(config.port, '0.0.0.0', () => resolve());

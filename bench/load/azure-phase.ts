@@ -67,6 +67,8 @@ export interface AzurePhaseResult {
 
 export interface AzurePhaseOptions {
   distMain: string;
+  /** Node flags for the bot (those of `npm start`). */
+  nodeArgs?: string[];
   cwd: string;
   tenantFile: string;
   /** More environment for the bot (the help desk channel). */
@@ -90,7 +92,7 @@ export async function runAzurePhase(options: AzurePhaseOptions): Promise<AzurePh
   };
   let azurite: AzuriteHandle | undefined;
   const servers: Server[] = [];
-  const bot = new MeasuredProcess('bot (Azure Storage)', options.distMain);
+  const bot = new MeasuredProcess('bot (Azure Storage)', options.distMain, options.nodeArgs);
   try {
     azurite = await startAzurite();
     const counter = new StorageCounter();

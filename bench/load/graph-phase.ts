@@ -78,6 +78,8 @@ async function startTokenEndpoint(header: string): Promise<{ url: string; server
 
 export interface GraphPhaseOptions {
   distMain: string;
+  /** Node flags for the bot (those of `npm start`). */
+  nodeArgs?: string[];
   cwd: string;
   dataDir: string;
   /** More environment for the bot (the help desk channel). */
@@ -98,7 +100,7 @@ export async function runGraphPhase(options: GraphPhaseOptions): Promise<GraphPh
   const token = await startTokenEndpoint(header);
   const graph = await FakeGraphServer.start(options.tenant, { reportsLimit: { max: 5, windowMs: 10_000 } });
   graph.delayMs = options.latencyMs;
-  const bot = new MeasuredProcess('bot (Graph mode)', options.distMain);
+  const bot = new MeasuredProcess('bot (Graph mode)', options.distMain, options.nodeArgs);
   try {
     await bot.start(
       {

@@ -38,6 +38,18 @@ function residentSplit(pid: number | undefined): { rssAnonMb?: number; rssFileMb
   }
 }
 
+/**
+ * The Node flags `npm start` runs the bot with (package.json, the same as App Service's start
+ * command): the flags between `node` and the script, e.g. the V8 heap sizes. The bench starts the
+ * bot with them so that its memory and CPU figures are those of the process a host runs.
+ */
+export function botStartFlags(root = join(__dirname, '..', '..')): string[] {
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const words = start.trim().split(/\s+/);
+  if (words[0] !== 'node' || words.length < 2) throw new Error(`package.json "start" is not "node [flags] <script>": ${start}`);
+  return words.slice(1, -1);
+}
+
 const MB = 1_048_576;
 const OUTPUT_KEPT = 64 * 1024;
 

@@ -1,6 +1,6 @@
 // App Service plan (Linux) and the Node 22 LTS web app that runs the bot. The code arrives as the
 // zip `npm run package:web` builds (compiled dist/, content/ and production dependencies only),
-// mounted read-only (WEBSITE_RUN_FROM_PACKAGE=1) and started with `node dist/index.js`: nothing is
+// mounted read-only (WEBSITE_RUN_FROM_PACKAGE=1) and started with `node <heap flags> dist/index.js`: nothing is
 // built or installed on the server. Every setting the bot reads is wired here; none is a
 // credential: the bot, Graph and Storage all authenticate as the user-assigned identity.
 
@@ -68,6 +68,10 @@ param helpdeskAgentsGroupId string = ''
 @description('Tenants the bot serves (ALLOWED_TENANT_IDS), comma-separated; empty means the bot\'s own tenant (tenantId).')
 param allowedTenantIds string = ''
 
+@description('IANA time zone of the times on the help desk channel\'s shared cards (HELPDESK_TIME_ZONE); the bot refuses to start with an unknown zone.')
+@minLength(1)
+param helpdeskTimeZone string = 'UTC'
+
 @description('Days closed tickets and their transcripts are kept (RETENTION_DAYS).')
 @minValue(1)
 @maxValue(3650)
@@ -128,6 +132,7 @@ var appSettings = [
   { name: 'SIGNIN_WINDOW_HOURS', value: string(signInWindowHours) }
   { name: 'HELPDESK_AGENTS', value: helpdeskAgents }
   { name: 'HELPDESK_AGENTS_GROUP_ID', value: helpdeskAgentsGroupId }
+  { name: 'HELPDESK_TIME_ZONE', value: helpdeskTimeZone }
   // Activities from any other tenant are refused.
   { name: 'ALLOWED_TENANT_IDS', value: empty(allowedTenantIds) ? tenantId : allowedTenantIds }
   { name: 'RETENTION_DAYS', value: string(retentionDays) }
@@ -161,7 +166,9 @@ resource webApp 'Microsoft.Web/sites@2025-03-01' = {
     keyVaultReferenceIdentity: identityId
     siteConfig: {
       linuxFxVersion: linuxFxVersion
-      appCommandLine: 'node dist/index.js'
+      // As package.json's "start": V8's old generation capped at 512 MB (without a cap V8 lets it grow to
+      // about 4× the live heap before collecting) and an 8 MB young generation semi-space (docs/capacity.md §2, memory).
+      appCommandLine: 'node --max-old-space-size=512 --max-semi-space-size=8 dist/index.js'
       alwaysOn: true
       healthCheckPath: '/readyz'
       http20Enabled: true

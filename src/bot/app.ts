@@ -1,4 +1,4 @@
-import { Application, TeamsAdapter } from '@microsoft/teams-ai';
+import { Application, TeamsAdapter } from './teams-ai';
 import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
 import { messages } from '../content/knowledge';
 import { welcome } from '../dialogs/employee-chat';
@@ -16,7 +16,8 @@ export function createBotApplication(deps: { adapter: TeamsAdapter; storage: Sto
     botAppId: deps.botAppId,
     storage: deps.storage,
     removeRecipientMention: true,
-    startTypingTimer: true,
+    // teams-ai's typing timer is one slot for the whole process; each turn gets its own (typing-indicator.ts).
+    startTypingTimer: false,
     longRunningMessages: false,
     turnStateFactory: createTurnState,
   });

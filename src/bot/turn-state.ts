@@ -1,4 +1,4 @@
-import { TurnState, type DefaultConversationState, type DefaultTempState, type DefaultUserState } from '@microsoft/teams-ai';
+import { TurnState, type DefaultConversationState, type DefaultTempState, type DefaultUserState } from './teams-ai';
 import type { ConversationData } from '../dialogs/conversation-state';
 
 /** What the bot keeps per conversation (the employee flows' typed state, src/dialogs/conversation-state.ts). */

@@ -4,11 +4,10 @@
  * bot keeps its state in (Azure Table with eTags when STORAGE_BACKEND=azure, the SQLite file in
  * DATA_DIR otherwise), so together they never exceed the tenant's 5 requests per 10 s.
  */
-import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import type { Config } from '../config';
 import type { RateBudgetStore } from '../domain/rate-budget';
-import { AzureRateBudgetStore } from '../store/azure-rate-budget';
-import { SqliteRateBudgetStore } from '../store/sqlite-rate-budget';
+import { openRateBudgetStore } from '../store/open-stores';
 import { createGraphCredential } from './graph-credential';
 import { GraphDirectory, type GraphDirectoryOptions } from './graph-directory';
 import type { GraphLogger } from './graph-request';
@@ -32,20 +31,9 @@ export interface ConfiguredGraphDirectory {
   close(): Promise<void>;
 }
 
-/** The budget store `config.storage` describes. */
+/** The budget store `config.storage` describes (only that backend's SDK is loaded). */
 export function createRateBudgetStore(config: Config): { store: RateBudgetStore; close(): Promise<void> } {
-  const s = config.storage;
-  if (s.backend === 'azure') {
-    const store = AzureRateBudgetStore.create({
-      connectionString: s.connectionString,
-      accountName: s.accountName,
-      credential: s.connectionString ? undefined : s.clientId ? new ManagedIdentityCredential({ clientId: s.clientId }) : new ManagedIdentityCredential(),
-      tablePrefix: s.tablePrefix,
-    });
-    return { store, close: async () => undefined };
-  }
-  const store = SqliteRateBudgetStore.open(config.dataDir);
-  return { store, close: async () => store.close() };
+  return openRateBudgetStore(config);
 }
 
 /** The budget's key: one per tenant and Graph endpoint (instances of one deployment share it). */

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Storage, StoreItems } from 'botbuilder';
+import { statement } from './sqlite-database';
 
 /**
  * Bot Framework `Storage` on SQLite: conversation and user state survive a restart.
@@ -10,6 +11,8 @@ export class SqliteBotStorage implements Storage {
   private readonly select: Database.Statement<[string], { value: string; etag: number }>;
   private readonly upsert: Database.Statement<[string, string, number, number]>;
   private readonly remove: Database.Statement<[string]>;
+  /** Made once: every turn saves its state through it. */
+  private readonly apply: Database.Transaction<(entries: Array<[string, Record<string, unknown>]>) => void>;
 
   constructor(private readonly db: Database.Database) {
     this.select = db.prepare('SELECT value, etag FROM bot_state WHERE key = ?');
@@ -17,6 +20,17 @@ export class SqliteBotStorage implements Storage {
       'INSERT INTO bot_state (key, value, etag, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at',
     );
     this.remove = db.prepare('DELETE FROM bot_state WHERE key = ?');
+    this.apply = db.transaction((entries: Array<[string, Record<string, unknown>]>) => {
+      for (const [key, item] of entries) {
+        const current = this.select.get(key);
+        const eTag = item?.eTag;
+        if (current && typeof eTag === 'string' && eTag !== '*' && eTag !== String(current.etag)) {
+          throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
+        }
+        const { eTag: _ignored, ...value } = item ?? {};
+        this.upsert.run(key, JSON.stringify(value), (current?.etag ?? 0) + 1, Date.now());
+      }
+    });
   }
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -29,18 +43,7 @@ export class SqliteBotStorage implements Storage {
   }
 
   async write(changes: StoreItems): Promise<void> {
-    const apply = this.db.transaction((entries: Array<[string, Record<string, unknown>]>) => {
-      for (const [key, item] of entries) {
-        const current = this.select.get(key);
-        const eTag = item?.eTag;
-        if (current && typeof eTag === 'string' && eTag !== '*' && eTag !== String(current.etag)) {
-          throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
-        }
-        const { eTag: _ignored, ...value } = item ?? {};
-        this.upsert.run(key, JSON.stringify(value), (current?.etag ?? 0) + 1, Date.now());
-      }
-    });
-    apply(Object.entries(changes) as Array<[string, Record<string, unknown>]>);
+    this.apply(Object.entries(changes) as Array<[string, Record<string, unknown>]>);
   }
 
   async delete(keys: string[]): Promise<void> {
@@ -49,6 +52,6 @@ export class SqliteBotStorage implements Storage {
 
   /** Retention: deletes state last written before `cutoff` (conversations nobody touched since). Returns how many. */
   async purgeBefore(cutoff: Date): Promise<number> {
-    return this.db.prepare('DELETE FROM bot_state WHERE updated_at < ?').run(cutoff.getTime()).changes;
+    return statement(this.db, 'DELETE FROM bot_state WHERE updated_at < ?').run(cutoff.getTime()).changes;
   }
 }

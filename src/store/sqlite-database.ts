@@ -2,6 +2,22 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/**
+ * The statement for `sql` on `db`, prepared on first use and kept with the connection: preparing
+ * parses and plans the SQL again each time (tens of µs, several times per turn), while a
+ * better-sqlite3 statement can be run any number of times. Every caller passes constant SQL
+ * text, so the cache holds one entry per query of the code, and goes with the connection.
+ */
+export function statement(db: Database.Database, sql: string): Database.Statement {
+  let byText = prepared.get(db);
+  if (!byText) prepared.set(db, (byText = new Map<string, Database.Statement>()));
+  let cached = byText.get(sql);
+  if (!cached) byText.set(sql, (cached = db.prepare(sql)));
+  return cached;
+}
+
 /** Opens (and creates) the embedded SQLite database under `dataDir`, with the schema every store needs. */
 export function openSqliteDatabase(dataDir: string, fileName = 'helpdesk.sqlite'): Database.Database {
   mkdirSync(dataDir, { recursive: true });

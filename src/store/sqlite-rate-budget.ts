@@ -13,6 +13,9 @@ import { applyTake, parseSlots, type BudgetRequest, type BudgetTake, type RateBu
 export class SqliteRateBudgetStore implements RateBudgetStore {
   private readonly read: Database.Statement<[string], { slots: string }>;
   private readonly write: Database.Statement<[string, string, number]>;
+  /** Made once (making a transaction costs more than running it); run IMMEDIATE. */
+  private readonly takeSlots: Database.Transaction<(key: string, request: BudgetRequest) => BudgetTake>;
+  private readonly releaseSlots: Database.Transaction<(key: string, ids: ReadonlySet<string>, until: number) => void>;
 
   /** Uses `db` (its own connection is fine: the row is changed inside an IMMEDIATE transaction). */
   constructor(private readonly db: Database.Database) {
@@ -21,6 +24,15 @@ export class SqliteRateBudgetStore implements RateBudgetStore {
     this.write = db.prepare(
       'INSERT INTO rate_budget (key, slots, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET slots = excluded.slots, updated_at = excluded.updated_at',
     );
+    this.takeSlots = db.transaction((key: string, request: BudgetRequest): BudgetTake => {
+      const { slots, result } = applyTake(parseSlots(this.read.get(key)?.slots), request, randomUUID);
+      this.write.run(key, JSON.stringify(slots), Date.now());
+      return result;
+    });
+    this.releaseSlots = db.transaction((key: string, ids: ReadonlySet<string>, until: number): void => {
+      const slots = parseSlots(this.read.get(key)?.slots).map((s) => (ids.has(s.id) ? { ...s, until } : s));
+      this.write.run(key, JSON.stringify(slots), Date.now());
+    });
   }
 
   /** Opens (and creates) the budget table in `dataDir`'s helpdesk.sqlite, on a connection of its own. */
@@ -29,27 +41,17 @@ export class SqliteRateBudgetStore implements RateBudgetStore {
     const db = new Database(join(dataDir, fileName));
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
+    // As the stores' connection (sqlite-database.ts): in WAL, commits need no fsync each; the file stays consistent.
+    db.pragma('synchronous = NORMAL');
     return new SqliteRateBudgetStore(db);
   }
 
   async take(key: string, request: BudgetRequest): Promise<BudgetTake> {
-    return this.db
-      .transaction(() => {
-        const { slots, result } = applyTake(parseSlots(this.read.get(key)?.slots), request, randomUUID);
-        this.write.run(key, JSON.stringify(slots), Date.now());
-        return result;
-      })
-      .immediate();
+    return this.takeSlots.immediate(key, request);
   }
 
   async release(key: string, slotIds: readonly string[], until: number): Promise<void> {
-    const ids = new Set(slotIds);
-    this.db
-      .transaction(() => {
-        const slots = parseSlots(this.read.get(key)?.slots).map((s) => (ids.has(s.id) ? { ...s, until } : s));
-        this.write.run(key, JSON.stringify(slots), Date.now());
-      })
-      .immediate();
+    this.releaseSlots.immediate(key, new Set(slotIds), until);
   }
 
   async peek(key: string, now: number): Promise<number[]> {

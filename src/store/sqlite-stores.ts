@@ -1,4 +1,4 @@
-import { openSqliteDatabase } from './sqlite-database';
+import { openSqliteDatabase, statement } from './sqlite-database';
 import { SqliteBotStorage } from './sqlite-bot-storage';
 import { SqliteOutboxStore, SqliteSettingsStore } from './sqlite-outbox-store';
 import { SqliteTicketRepository } from './sqlite-ticket-repository';
@@ -15,7 +15,7 @@ export function createSqliteStores(dataDir: string): Stores {
     outbox: new SqliteOutboxStore(db),
     settings: new SqliteSettingsStore(db),
     ready: async () => {
-      db.prepare('SELECT 1').get();
+      statement(db, 'SELECT 1').get();
       return { ok: true };
     },
     close: async () => {

@@ -10,6 +10,7 @@ import {
   type TicketDraft,
   type TicketRepository,
 } from '../domain/tickets';
+import { statement } from './sqlite-database';
 import { insertOutboxRow } from './sqlite-outbox-store';
 
 interface Row {
@@ -54,49 +55,54 @@ export class SqliteTicketRepository implements TicketRepository {
   }
 
   async get(id: string): Promise<Ticket | undefined> {
-    const row = this.db.prepare('SELECT body FROM tickets WHERE id = ? COLLATE NOCASE').get(id) as Row | undefined;
+    const row = statement(this.db, 'SELECT body FROM tickets WHERE id = ? COLLATE NOCASE').get(id) as Row | undefined;
     return row ? (JSON.parse(row.body) as Ticket) : undefined;
   }
 
   async update(ticket: Ticket): Promise<Ticket> {
     const next: Ticket = { ...ticket, version: ticket.version + 1 };
-    const info = this.db
-      .prepare('UPDATE tickets SET status = ?, body = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?')
-      .run(next.status, JSON.stringify(next), next.version, next.updatedAt, ticket.id, ticket.version);
+    const info = statement(this.db, 'UPDATE tickets SET status = ?, body = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?').run(
+      next.status,
+      JSON.stringify(next),
+      next.version,
+      next.updatedAt,
+      ticket.id,
+      ticket.version,
+    );
     if (info.changes !== 1) throw new TicketConflictError(ticket.id);
     return next;
   }
 
   async listByRequester(aadObjectId: string): Promise<Ticket[]> {
-    const rows = this.db.prepare('SELECT body FROM tickets WHERE requester = ? ORDER BY number DESC LIMIT 50').all(aadObjectId) as Row[];
+    const rows = statement(this.db, 'SELECT body FROM tickets WHERE requester = ? ORDER BY number DESC LIMIT 50').all(aadObjectId) as Row[];
     return rows.map((r) => JSON.parse(r.body) as Ticket);
   }
 
   async findOpenByRequester(aadObjectId: string): Promise<Ticket | undefined> {
-    const row = this.db.prepare(`SELECT body FROM tickets WHERE requester = ? AND status NOT IN ${CLOSED} ORDER BY number DESC LIMIT 1`).get(aadObjectId) as Row | undefined;
+    const row = statement(this.db, `SELECT body FROM tickets WHERE requester = ? AND status NOT IN ${CLOSED} ORDER BY number DESC LIMIT 1`).get(aadObjectId) as Row | undefined;
     return row ? (JSON.parse(row.body) as Ticket) : undefined;
   }
 
   async listOpen(): Promise<Ticket[]> {
-    const rows = this.db.prepare(`SELECT body FROM tickets WHERE status NOT IN ${CLOSED} ORDER BY number ASC LIMIT 200`).all() as Row[];
+    const rows = statement(this.db, `SELECT body FROM tickets WHERE status NOT IN ${CLOSED} ORDER BY number ASC LIMIT 200`).all() as Row[];
     return rows.map((r) => JSON.parse(r.body) as Ticket);
   }
 
   async purgeClosedBefore(cutoff: Date): Promise<string[]> {
     const before = cutoff.toISOString();
     const purge = this.db.transaction((): string[] => {
-      const ids = (this.db.prepare(`SELECT id FROM tickets WHERE status IN ${CLOSED} AND updated_at < ?`).all(before) as Array<{ id: string }>).map((r) => r.id);
-      const dropTicket = this.db.prepare('DELETE FROM tickets WHERE id = ?');
+      const ids = (statement(this.db, `SELECT id FROM tickets WHERE status IN ${CLOSED} AND updated_at < ?`).all(before) as Array<{ id: string }>).map((r) => r.id);
+      const dropTicket = statement(this.db, 'DELETE FROM tickets WHERE id = ?');
       // Thread links are settings whose value is the ticket id (JSON text) under a `thread:` key.
-      const dropLinks = this.db.prepare("DELETE FROM kv WHERE key LIKE 'thread:%' AND value = ?");
-      const dropSetting = this.db.prepare('DELETE FROM kv WHERE key = ?');
+      const dropLinks = statement(this.db, "DELETE FROM kv WHERE key LIKE 'thread:%' AND value = ?");
+      const dropSetting = statement(this.db, 'DELETE FROM kv WHERE key = ?');
       for (const id of ids) {
         dropTicket.run(id);
         dropLinks.run(JSON.stringify(id));
         dropSetting.run(channelPostMarkerKey(id));
       }
       // Delivered outbox items are kept only as a record; past the retention period they go too.
-      this.db.prepare('DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?').run(cutoff.getTime());
+      statement(this.db, 'DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?').run(cutoff.getTime());
       return ids;
     });
     return purge.immediate();
