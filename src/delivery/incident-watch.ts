@@ -5,8 +5,14 @@ import { detectIncidents, INCIDENT_THRESHOLD, INCIDENT_WINDOW_MINUTES, type Inci
 import type { OutboxStore, SettingsStore } from '../domain/outbox';
 import { getPlaybook } from '../domain/playbooks';
 
-const SIGNALS_KEY = 'incident-signals';
-const MAX_SIGNALS = 500;
+/**
+ * Signals are kept per cause and signature (one settings entry each): a new signal can only make
+ * an incident of its own kind, so a record reads and writes that one short list, never the whole
+ * tenant's history (during a burst of one kind that list is all a record pays for).
+ */
+const SIGNALS_KEY_PREFIX = 'incident-signals:';
+/** Latest signals kept per kind: more than any card lists, bounded so a burst costs the same at its 10th and its 1,000th report. */
+const MAX_SIGNALS_PER_KIND = 100;
 
 /**
  * Watches diagnoses and tickets for a shared cause and signal (same failing policy or Entra code)
@@ -30,12 +36,15 @@ export class IncidentWatch {
     const now = (this.deps.clock ?? systemClock)();
     const windowMinutes = this.deps.windowMinutes ?? INCIDENT_WINDOW_MINUTES;
     const from = now.getTime() - windowMinutes * 60_000;
-    const kept = ((await this.deps.settings.get<IncidentSignal[]>(SIGNALS_KEY)) ?? []).filter((s) => Date.parse(s.at) >= from);
+    // An unknown cause never makes an incident: nothing to keep.
+    if (signal.causeId === 'unknown') return;
+    const key = `${SIGNALS_KEY_PREFIX}${signal.causeId}|${signal.signature}`;
+    const kept = ((await this.deps.settings.get<IncidentSignal[]>(key)) ?? []).filter((s) => Date.parse(s.at) >= from);
     // A ticket for someone already counted enriches their signal instead of counting twice.
     const same = kept.find((s) => s.requesterId === signal.requesterId && s.causeId === signal.causeId && s.signature === signal.signature);
     if (same) same.ticketId ??= signal.ticketId;
     else kept.push(signal);
-    await this.deps.settings.set(SIGNALS_KEY, kept.slice(-MAX_SIGNALS));
+    await this.deps.settings.set(key, kept.slice(-MAX_SIGNALS_PER_KIND));
 
     for (const incident of detectIncidents(kept, now, this.deps.threshold ?? INCIDENT_THRESHOLD, windowMinutes)) {
       const postedKey = `incident-posted:${incident.causeId}|${incident.signature}`;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TurnContext } from 'botbuilder';
 import { renderDiagnosisCard, renderQuestionCard } from '../cards';
-import { applyTypedFacts, diagnosisInputOf, platformFromSignIns, recordAnswer, recordLine } from '../domain/case-file';
+import { applyTypedFacts, diagnosisInputOf, keptLookup, platformFromSignIns, recordAnswer, recordLine } from '../domain/case-file';
 import type { LookupResult } from '../domain/directory';
 import { extractFacts } from '../domain/message-parser';
 import { getPlaybook } from '../domain/playbooks';
@@ -65,7 +65,7 @@ export async function startTriage(turn: EmployeeTurn, deps: EmployeeDeps, option
 
 /** Puts a lookup's result on the case; the sign-in logs know the desktop even when the employee did not say. */
 function useLookup(file: EmployeeTurn['caseFile'], result: LookupResult): void {
-  file.lookup = result;
+  file.lookup = keptLookup(result);
   if (result.ok) file.platform ??= platformFromSignIns(result.evidence.signIns);
 }
 

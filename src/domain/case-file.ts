@@ -129,3 +129,26 @@ export function platformFromSignIns(signIns: ReadonlyArray<{ appDisplayName?: st
   const mac = systems.filter((os) => os.includes('mac')).length;
   return mac > systems.length / 2 ? 'mac' : 'windows';
 }
+
+/** Policy results the diagnosis reads; a policy that did not apply says nothing about a failure. */
+const KEPT_POLICY_RESULTS: ReadonlySet<string> = new Set(['failure', 'success']);
+
+/**
+ * The lookup as the case keeps it between turns. The conversation state is read, compared and
+ * written on every turn, so each sign-in drops what no later turn reads: the IP address, the user
+ * id and UPN repeated on every event, and the policies that did not apply (about half the size).
+ * Whether policy results were readable at all (the list present or absent) is kept.
+ */
+export function keptLookup(result: LookupResult): LookupResult {
+  if (!result.ok) return result;
+  const signIns = result.evidence.signIns.map((event) => {
+    const kept = { ...event };
+    delete kept.ipAddress;
+    delete kept.userPrincipalName;
+    delete kept.userId;
+    if (kept.appliedConditionalAccessPolicies)
+      kept.appliedConditionalAccessPolicies = kept.appliedConditionalAccessPolicies.filter((p) => KEPT_POLICY_RESULTS.has(String(p.result)));
+    return kept;
+  });
+  return { ok: true, evidence: { ...result.evidence, signIns } };
+}

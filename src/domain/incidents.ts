@@ -39,7 +39,9 @@ export function detectIncidents(signals: IncidentSignal[], now: Date, threshold 
   for (const s of signals) {
     if (Date.parse(s.at) < from || s.causeId === 'unknown') continue;
     const key = `${s.causeId}|${s.signature}`;
-    groups.set(key, [...(groups.get(key) ?? []), s]);
+    const group = groups.get(key);
+    if (group) group.push(s);
+    else groups.set(key, [s]);
   }
   const incidents: Incident[] = [];
   for (const group of groups.values()) {
