@@ -32,6 +32,10 @@ import { installKnowledge } from './content/knowledge';
 import { ContentError, defaultContentDir, loadKnowledge } from './content/load-content';
 import { openStores } from './store/open-stores';
 import type { Stores } from './store/stores';
+import { warmUpCardEngine } from './cards/adaptive-card';
+
+/** How long after listening the card engine is loaded if no card needed it yet (off the path to ready). */
+const CARD_ENGINE_WARM_UP_MS = 500;
 
 /** A running bot: its URL and how to stop it. */
 export interface RunningBot {
@@ -208,6 +212,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     server.listen(config.port, '0.0.0.0', () => resolve());
   });
   worker.start();
+  // The card engine loads on first use; shortly after start it is loaded anyway, so the first employee rarely waits for it.
+  setTimeout(warmUpCardEngine, CARD_ENGINE_WARM_UP_MS).unref();
   // Re-queues channel cards of tickets never posted, and purges closed tickets after RETENTION_DAYS.
   const sweeper = new TicketSweeper({ tickets: stores.tickets, outbox: stores.outbox, conversations: stores, kick: () => kick(), log, retentionDays: config.retentionDays });
   sweeper.start();

@@ -1,4 +1,21 @@
-import * as ACData from 'adaptivecards-templating';
+import type * as ACData from 'adaptivecards-templating';
+
+/*
+ * The templating engine (adaptivecards-templating with adaptive-expressions and its ANTLR
+ * parser) takes about 160 ms to load: it is required at the first render, or earlier by
+ * `warmUpCardEngine` once the server is listening, so it is off the path to ready.
+ */
+let engine: typeof ACData | undefined;
+function cardEngine(): typeof ACData {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose (see above)
+  engine ??= require('adaptivecards-templating') as typeof ACData;
+  return engine;
+}
+
+/** Loads the templating engine now (call after start-up, so the first card does not pay for it). */
+export function warmUpCardEngine(): void {
+  cardEngine();
+}
 
 /** Adaptive Card JSON, ready to attach (`CardFactory.adaptiveCard(card)`). */
 export type AdaptiveCard = Record<string, unknown>;
@@ -97,7 +114,7 @@ const prepared = new WeakMap<object, ACData.Template>();
 function preparedTemplate(template: object): ACData.Template {
   let ready = prepared.get(template);
   if (!ready) {
-    ready = new ACData.Template(template);
+    ready = new (cardEngine().Template)(template);
     prepared.set(template, ready);
   }
   return ready;
