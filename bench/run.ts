@@ -171,7 +171,15 @@ async function main(): Promise<void> {
     cleanup.push(() => connector.stop());
 
     // A help desk channel, as in production: every ticket posts its card there (through the stand-in).
-    const helpdesk = { HELPDESK_CHANNEL_ID: '19:bench-helpdesk@thread.tacv2', HELPDESK_TEAM_ID: '19:bench-team@thread.tacv2', HELPDESK_SERVICE_URL: connector.url };
+    // The per-user limit stays on (its cost is part of every turn) but at its ceiling: each simulated
+    // employee sends turns back to back, far faster than a person, and must never be refused.
+    const helpdesk = {
+      HELPDESK_CHANNEL_ID: '19:bench-helpdesk@thread.tacv2',
+      HELPDESK_TEAM_ID: '19:bench-team@thread.tacv2',
+      HELPDESK_SERVICE_URL: connector.url,
+      USER_RATE_LIMIT_PER_MINUTE: '6000',
+      USER_RATE_BURST: '1000',
+    };
     const bot = new MeasuredProcess('bot', DIST_MAIN, BOT_FLAGS);
     cleanup.push(() => bot.stop());
     await bot.start({ DATA_DIR: join(scratch, 'load'), DEMO_TENANT_FILE: tenantFile, ...helpdesk }, ROOT);
