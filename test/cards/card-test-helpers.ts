@@ -200,3 +200,10 @@ export function assertValidCard(card: AdaptiveCard, options: CardCheckOptions = 
   }
   assert.ok(jsonBytes(card) <= CARD_BUDGET_BYTES, `the card is ${jsonBytes(card)} bytes, over the ${CARD_BUDGET_BYTES}-byte budget`);
 }
+
+/** The card inside the ShowCard action titled `title` (fails the test when there is none). */
+export function showCardBody(card: Json, title: string): Json {
+  const found = collectActions(card).find(({ action }) => action.type === 'Action.ShowCard' && action.title === title);
+  assert.ok(found, `no ShowCard "${title}"`);
+  return found.action.card as Json;
+}

@@ -5,7 +5,7 @@ import { presentTicket } from '../../src/dialogs/present';
 import { newCaseFile } from '../../src/domain/case-file';
 import { claimTicket, replyOnTicket, transferTicket } from '../../src/domain/handoff';
 import { draftTicket, type Person, type Ticket } from '../../src/domain/tickets';
-import { allText, assertValidCard, collectActions, elementsOfType, shownTexts, type Json } from './card-test-helpers';
+import { allText, assertValidCard, elementsOfType, showCardBody, shownTexts } from './card-test-helpers';
 
 const NOW = new Date('2026-11-20T12:00:00.000Z');
 const LATER = new Date('2026-11-20T12:10:00.000Z');
@@ -31,12 +31,6 @@ function transferredTicket(): Ticket {
     assert.ok(result.ok);
   }
   return ticket;
-}
-
-function showCardBody(card: Json, title: string): Json {
-  const found = collectActions(card).find(({ action }) => action.type === 'Action.ShowCard' && action.title === title);
-  assert.ok(found, `no ShowCard "${title}"`);
-  return found.action.card as Json;
 }
 
 describe('ticket views', () => {

@@ -8,7 +8,7 @@ import type { IncidentCardModel } from '../../src/cards';
 import { newCaseFile } from '../../src/domain/case-file';
 import { claimTicket, replyOnTicket } from '../../src/domain/handoff';
 import { draftTicket, type Person, type Ticket } from '../../src/domain/tickets';
-import { allText, collectActions, elementsOfType, factsOf, type Json } from '../cards/card-test-helpers';
+import { allText, elementsOfType, factsOf, showCardBody, type Json } from '../cards/card-test-helpers';
 
 const OPENED = new Date('2026-03-03T09:05:00.000Z');
 const EMPLOYEE: Person = { aadObjectId: 'aad-employee', name: 'Avery Lindqvist', upn: 'avery@contoso.test' };
@@ -40,12 +40,6 @@ function roster(count: number): Array<{ aadObjectId: string; name: string; mri: 
     name: `Agent ${String(i).padStart(3, '0')} ${'Longname '.repeat(10)}`.trim(),
     mri: `29:${String(i).padStart(3, '0')}${'x1bSnHZ7Js2STWrgk6ScEErLk1Lp2zQuD5H2qQ960rtvstKp8tKLl-3r8b6DoW0QxZimuTxk_kupZ1DBMpvIQQUAZL-PNj0EORDv'.slice(0, 105)}`,
   }));
-}
-
-function showCardBody(card: Json, title: string): Json {
-  const found = collectActions(card).find(({ action }) => action.type === 'Action.ShowCard' && action.title === title);
-  assert.ok(found, `no ShowCard "${title}"`);
-  return found.action.card as Json;
 }
 
 describe('shared card times (HELPDESK_TIME_ZONE)', () => {

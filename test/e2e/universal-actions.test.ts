@@ -32,6 +32,14 @@ describe('e2e: employee cards are Universal Actions (Action.Execute)', () => {
     return h.chat({ aadObjectId: s.userId, name: s.userId });
   }
 
+  /** A stale-credentials employee diagnosed, with the first fix step's card as the replies to press on. */
+  async function firstStepOfWalkthrough(): Promise<{ chat: Chat; stepReplies: Json[] }> {
+    const s = scenario('stale-credentials');
+    const chat = chatFor('stale-credentials');
+    const run = await driveTriage(chat, s.firstMessage, s.answers);
+    return { chat, stepReplies: [{ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: run.firstStep }] }] };
+  }
+
   let unknown = 0;
   /** An employee the directory has no evidence for: triage asks questions. */
   function askedChat(): Chat {
@@ -76,10 +84,7 @@ describe('e2e: employee cards are Universal Actions (Action.Execute)', () => {
   });
 
   it('when a fix step is pressed with Action.Execute, then it is replaced by the result, and the same step pressed again is done without moving the walkthrough', async () => {
-    const s = scenario('stale-credentials');
-    const chat = chatFor('stale-credentials');
-    const run = await driveTriage(chat, s.firstMessage, s.answers);
-    const stepReplies = [{ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: run.firstStep }] }];
+    const { chat, stepReplies } = await firstStepOfWalkthrough();
     const notFixed = fixActions(stepReplies).find((d) => d.result === 'not-fixed')!;
 
     const second = await chat.execute(notFixed, 'step-1');
@@ -98,10 +103,7 @@ describe('e2e: employee cards are Universal Actions (Action.Execute)', () => {
   });
 
   it('when the employee rates the help with Action.Execute, then the rating card shows the rating in place of its stars', async () => {
-    const s = scenario('stale-credentials');
-    const chat = chatFor('stale-credentials');
-    const run = await driveTriage(chat, s.firstMessage, s.answers);
-    const stepReplies = [{ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: run.firstStep }] }];
+    const { chat, stepReplies } = await firstStepOfWalkthrough();
     const resolved = await chat.execute(
       fixActions(stepReplies).find((d) => d.result === 'fixed')!,
       'step-1',
