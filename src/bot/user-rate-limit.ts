@@ -125,11 +125,18 @@ export class UserRateLimiter {
   }
 }
 
-/** Who an activity counts against: the tenant plus the aadObjectId, else the channel account id. Bounded; ids are untrusted. */
+/**
+ * Who an activity counts against: the tenant plus the aadObjectId (else the channel account id),
+ * in the conversation it came through. A person has one personal chat with the bot, so in that
+ * chat this is the person; an agent's commands in the help desk channel do not use up their own
+ * chat's allowance. Bounded; ids are untrusted.
+ */
 export function rateKeyOf(activity: Activity): string {
   const tenant = (tenantOf(activity) ?? '').toLowerCase().slice(0, 100);
   const aad = typeof activity.from?.aadObjectId === 'string' ? activity.from.aadObjectId.trim().toLowerCase() : '';
-  return aad ? `${tenant}|aad:${aad.slice(0, 256)}` : `${tenant}|id:${String(activity.from?.id ?? '').slice(0, 256)}`;
+  const who = aad ? `aad:${aad.slice(0, 256)}` : `id:${String(activity.from?.id ?? '').slice(0, 256)}`;
+  const conversation = typeof activity.conversation?.id === 'string' ? activity.conversation.id.slice(0, 256) : '';
+  return `${tenant}|${who}|${conversation}`;
 }
 
 /** True for Teams' automatic refresh of a live card (not a person pressing a button). */

@@ -4,7 +4,7 @@ import { NOTICE_WINDOW_MS, REFRESH_BURST, TokenBucket, UserRateGuard, UserRateLi
 import { loadConfig } from '../../src/config';
 import { Verbs } from '../../src/cards';
 import type { Logger } from '../../src/logger';
-import { BotHarness, cardsOf } from '../support/bot-harness';
+import { BotHarness, cardsOf, type Chat } from '../support/bot-harness';
 import { cardText, type Json } from '../support/cards';
 
 const NOTICE = /sending messages faster than I can work through them/;
@@ -106,8 +106,8 @@ describe('user rate limit: the token bucket and the limiter', () => {
     assert.ok(Array.from({ length: 100 }, () => limiter.take('k', 'turn')).every((v) => v.admitted));
   });
 
-  it('when config is read, then the defaults are 30 a minute with a burst of 10, and a bad value names its variable', () => {
-    assert.deepEqual(loadConfig({}).userRateLimit, { perMinute: 30, burst: 10, maxTrackedUsers: 10_000 });
+  it('when config is read, then the defaults are 60 a minute with a burst of 20, and a bad value names its variable', () => {
+    assert.deepEqual(loadConfig({}).userRateLimit, { perMinute: 60, burst: 20, maxTrackedUsers: 10_000 });
     assert.deepEqual(loadConfig({ USER_RATE_LIMIT_PER_MINUTE: '0', USER_RATE_BURST: '3' }).userRateLimit.perMinute, 0);
     assert.throws(() => loadConfig({ USER_RATE_BURST: '0' }), /USER_RATE_BURST/);
     assert.throws(() => loadConfig({ USER_RATE_LIMIT_PER_MINUTE: 'lots' }), /USER_RATE_LIMIT_PER_MINUTE/);
@@ -116,12 +116,17 @@ describe('user rate limit: the token bucket and the limiter', () => {
 });
 
 describe('user rate limit: the guard at the edge', () => {
-  it('when activities are keyed, then it is the tenant and aadObjectId, else the channel id, bounded', () => {
-    assert.equal(rateKeyOf(activity()), 'tenant-1|aad:aad-1');
-    assert.equal(rateKeyOf(activity({ from: { id: '29:x', aadObjectId: 'AAD-1' } })), 'tenant-1|aad:aad-1', 'the same person whatever the case');
-    assert.equal(rateKeyOf(activity({ from: { id: '29:x' } })), 'tenant-1|id:29:x');
+  it('when activities are keyed, then it is the tenant and aadObjectId (else the channel id) in their chat, bounded', () => {
+    assert.equal(rateKeyOf(activity()), 'tenant-1|aad:aad-1|a:1');
+    assert.equal(rateKeyOf(activity({ from: { id: '29:x', aadObjectId: 'AAD-1' } })), 'tenant-1|aad:aad-1|a:1', 'the same person whatever the case');
+    assert.equal(rateKeyOf(activity({ from: { id: '29:x' } })), 'tenant-1|id:29:x|a:1');
     assert.notEqual(rateKeyOf(activity({ channelData: { tenant: { id: 'tenant-2' } }, conversation: { id: 'a:1', tenantId: 'tenant-2' } })), rateKeyOf(activity()));
-    assert.ok(rateKeyOf(activity({ from: { id: 'x'.repeat(1000) } })).length < 400);
+    assert.notEqual(
+      rateKeyOf(activity({ conversation: { id: '19:helpdesk@thread.tacv2', conversationType: 'channel', tenantId: 'tenant-1' } })),
+      rateKeyOf(activity()),
+      "an agent's channel commands do not use up their personal chat's allowance",
+    );
+    assert.ok(rateKeyOf(activity({ from: { id: 'x'.repeat(1000) }, conversation: { id: 'y'.repeat(1000), tenantId: 'tenant-1' } })).length < 700);
   });
 
   it('when only an automatic ticket.refresh is looked at, then it counts as a refresh; a pressed refresh button does not', () => {
@@ -165,11 +170,14 @@ describe('user rate limit through the bot', function () {
   before(() => h.start({ USER_RATE_LIMIT_PER_MINUTE: '30', USER_RATE_BURST: '10' }, undefined, { clock: time.clock }));
   after(() => h.stop());
 
+  /** The flooding employee's one personal chat (a person has one chat with the bot, and the limit counts in it). */
+  let flood: Chat;
+
   const texts = (activities: Array<Record<string, unknown>>): string[] =>
     activities.map((a) => (typeof a.text === 'string' && a.text ? a.text : cardsOf([a]).map(cardText).join(' ')));
 
   it('when one employee sends 40 messages at once while another chats, then 10 are answered, one polite notice follows, the rest get nothing, and the other employee is answered normally', async () => {
-    const flood = h.chat({ aadObjectId: 'rate-flooder', name: 'Flo Odd' });
+    flood = h.chat({ aadObjectId: 'rate-flooder', name: 'Flo Odd' });
     const other = h.chat({ aadObjectId: 'rate-bystander', name: 'Bea Stander' });
     const [, otherReplies] = await Promise.all([Promise.all(Array.from({ length: 40 }, () => flood.say('help'))), other.say('help')]);
 
@@ -183,7 +191,6 @@ describe('user rate limit through the bot', function () {
   });
 
   it('when the flooding employee presses a button while over the limit, then Teams gets the polite message in place and the chat gets nothing', async () => {
-    const flood = h.chat({ aadObjectId: 'rate-flooder', name: 'Flo Odd' });
     const sent = await flood.execute({ verb: Verbs.helpShow });
     assert.deepEqual(sent, []);
     const body = flood.lastInvokeBody as { statusCode: number; type: string; value: string };
@@ -206,7 +213,6 @@ describe('user rate limit through the bot', function () {
   });
 
   it('when a minute has passed, then the flooding employee is answered again', async () => {
-    const flood = h.chat({ aadObjectId: 'rate-flooder', name: 'Flo Odd' });
     assert.deepEqual(await flood.say('help'), [], 'still over the limit, and the notice was already given');
     time.advance(NOTICE_WINDOW_MS);
     const replies = texts(await flood.say('help')).join('\n');
