@@ -2,31 +2,20 @@ import assert from 'node:assert/strict';
 import { AGENT_TRANSFER_CHOICES, renderAgentTicketCard, renderTicketCard } from '../../src/cards';
 import { presentAgentTicket } from '../../src/desk/present-agent';
 import { presentTicket } from '../../src/dialogs/present';
-import { newCaseFile } from '../../src/domain/case-file';
 import { claimTicket, replyOnTicket, transferTicket } from '../../src/domain/handoff';
-import { draftTicket, type Person, type Ticket } from '../../src/domain/tickets';
+import type { Person, Ticket } from '../../src/domain/tickets';
+import { openTicketAt } from '../support/ticket-fixtures';
 import { allText, assertValidCard, elementsOfType, showCardBody, shownTexts } from './card-test-helpers';
 
 const NOW = new Date('2026-11-20T12:00:00.000Z');
 const LATER = new Date('2026-11-20T12:10:00.000Z');
-const EMPLOYEE: Person = { aadObjectId: 'aad-employee', name: 'Avery Lindqvist', upn: 'avery@contoso.test' };
 const KARI: Person = { aadObjectId: 'aad-kari', name: 'Kari Nordmann' };
 const MEGAN: Person = { aadObjectId: 'aad-megan', name: 'Megan Bowen' };
 const NOTE = 'Between us: she already called twice, check the VIP list';
 
 /** A real ticket, claimed by Kari, transferred to Megan with an internal note, and replied to. */
 function transferredTicket(): Ticket {
-  const draft = draftTicket({
-    caseFile: newCaseFile(NOW),
-    requester: EMPLOYEE,
-    causeId: 'stale-credentials',
-    causeTitle: 'Saved sign-in details are out of date',
-    evidence: ['Password changed yesterday'],
-    keyEvents: [],
-    details: 'OneDrive keeps asking for my password',
-    now: NOW,
-  });
-  const ticket: Ticket = { ...draft, id: 'HD-000042', number: 42, version: 1 };
+  const ticket = openTicketAt(NOW);
   for (const result of [claimTicket(ticket, KARI, NOW), transferTicket(ticket, KARI, MEGAN, NOTE, LATER), replyOnTicket(ticket, MEGAN, 'I am on it', LATER)]) {
     assert.ok(result.ok);
   }

@@ -5,29 +5,18 @@ import { presentAgentTicket, presentTicketList, refreshUserIds } from '../../src
 import { relativeTime, sharedWhen } from '../../src/desk/shared-time';
 import { IncidentWatch } from '../../src/delivery/incident-watch';
 import type { IncidentCardModel } from '../../src/cards';
-import { newCaseFile } from '../../src/domain/case-file';
 import { claimTicket, replyOnTicket } from '../../src/domain/handoff';
-import { draftTicket, type Person, type Ticket } from '../../src/domain/tickets';
+import type { Person, Ticket } from '../../src/domain/tickets';
+import { openTicketAt } from '../support/ticket-fixtures';
 import { allText, elementsOfType, factsOf, showCardBody, type Json } from '../cards/card-test-helpers';
 
 const OPENED = new Date('2026-03-03T09:05:00.000Z');
-const EMPLOYEE: Person = { aadObjectId: 'aad-employee', name: 'Avery Lindqvist', upn: 'avery@contoso.test' };
 const KARI: Person = { aadObjectId: 'aad-kari', name: 'Kari Nordmann' };
 const MINUTE = 60_000;
 
 /** A ticket opened at OPENED, claimed by Kari and answered by her at `updated`. */
 function ticketUpdatedAt(updated: Date): Ticket {
-  const draft = draftTicket({
-    caseFile: newCaseFile(OPENED),
-    requester: EMPLOYEE,
-    causeId: 'stale-credentials',
-    causeTitle: 'Saved sign-in details are out of date',
-    evidence: ['Password changed yesterday'],
-    keyEvents: [],
-    details: 'OneDrive keeps asking for my password',
-    now: OPENED,
-  });
-  const ticket: Ticket = { ...draft, id: 'HD-000042', number: 42, version: 1 };
+  const ticket = openTicketAt(OPENED);
   assert.ok(claimTicket(ticket, KARI, OPENED).ok);
   assert.ok(replyOnTicket(ticket, KARI, 'I am on it', updated).ok);
   return ticket;
