@@ -165,6 +165,11 @@ export function createServer(deps: ServerDeps): restify.Server {
       return;
     }
     const activity = inbound.activity;
+    /** One plain line answered without a turn (no state is read); a failed send is only logged, never the "turn failed" card. */
+    const sendPlainLine = (to: Activity, text: string, what: string): Promise<InvokeResponse | undefined> =>
+      runTurn(auth, to, async (context) => {
+        await context.sendActivity({ type: 'message', text, textFormat: 'plain' }).catch((error: Error) => log.warn({ err: reasonOf(error) }, `could not send ${what}`));
+      });
     if (!isTrustedServiceUrl(activity.serviceUrl, deps.serviceUrls)) {
       // With credentials set a reply would carry the bot's token there; without, the URL is unusable.
       const status = deps.serviceUrls.enforced ? 401 : 400;
@@ -178,13 +183,7 @@ export function createServer(deps: ServerDeps): restify.Server {
         res.json(refusal.status, refusal.body);
         return;
       }
-      if (deservesTenantRefusal(activity)) {
-        await runTurn(auth, activity, async (context) => {
-          await context
-            .sendActivity({ type: 'message', text: tenantRefusal(activity.locale), textFormat: 'plain' })
-            .catch((error: Error) => log.warn({ err: reasonOf(error) }, 'could not send the tenant refusal'));
-        });
-      }
+      if (deservesTenantRefusal(activity)) await sendPlainLine(activity, tenantRefusal(activity.locale), 'the tenant refusal');
       res.send(200);
       return;
     }
@@ -199,18 +198,12 @@ export function createServer(deps: ServerDeps): restify.Server {
     // Over a person's limit: answered here, before any state is read, and never queued.
     const overLimit = deps.userRateGuard?.check(activity);
     if (overLimit?.kind === 'invoke') {
-      res.json(overLimit.response.status, overLimit.response.body);
+      const answer = invokeMessage(overLimit.text);
+      res.json(answer.status, answer.body);
       return;
     }
     if (overLimit) {
-      const notice = overLimit.kind === 'notice' ? overLimit.text : undefined;
-      if (notice) {
-        await runTurn(auth, activity, async (context) => {
-          await context
-            .sendActivity({ type: 'message', text: notice, textFormat: 'plain' })
-            .catch((error: Error) => log.warn({ err: reasonOf(error) }, 'could not send the rate limit notice'));
-        });
-      }
+      if (overLimit.kind === 'notice') await sendPlainLine(activity, overLimit.text, 'the rate limit notice');
       res.send(200);
       return;
     }

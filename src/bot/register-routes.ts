@@ -11,7 +11,7 @@ import type { Command } from '../domain/message-parser';
 import type { z } from 'zod';
 import { cardVerb, invokeData, isActionExecute, isPersonal, readActivity, submitData } from './activity-input';
 import { CARD_ROUTES, COMMAND_ROUTES, type CardRoute, type CommandRoute, type RouteServices } from './routes';
-import { sendNotice } from './send';
+import { answerInvokeWithCard, sendNotice } from './send';
 import type { HelpdeskTurnState } from './turn-state';
 
 /** What a card action answers with: a card (Action.Execute replaces the pressed one with it), a line, or nothing. */
@@ -74,6 +74,10 @@ export async function runCardAction(s: RouteServices, context: TurnContext, stat
     const agent = await s.desk.requireAgent(context, verb, row.notifyRefusal?.(context) ?? true);
     if (!agent) return m.text('desk.agents-only.answer');
     const reply = await row.handle(s, context, agent, parsed.data as never);
+    if (reply.viewOnly && reply.card && isActionExecute(context.activity)) {
+      await answerInvokeWithCard(context, reply.card);
+      return undefined;
+    }
     return reply.card ?? reply.message;
   }
   const turn = employeeTurn(s, context, state);

@@ -86,6 +86,8 @@ const ticketId = z
   .regex(/^HD-\d{1,9}$/i, 'must look like HD-000042')
   .transform((v) => v.toUpperCase());
 const ticketOnly = z.object({ ticketId });
+/** ticket.refresh, in both places (one verb, one schema): `as: "reply"` asks for the card as a new reply in the thread (agents' "Open" buttons). */
+const refreshData = z.object({ ticketId, as: optionalText(16) });
 /** The case a triage card was shown in (this bot's addition to the contract data; absent on hand-built data). */
 const caseRef = optionalText(64);
 const none = z.object({});
@@ -149,7 +151,7 @@ export const CARD_ROUTES: readonly CardRoute[] = [
   forEmployee(Verbs.ticketWithdraw, ticketOnly, employee.withdrawOwnTicket),
   forEmployee(Verbs.ticketNotFixed, ticketOnly, employee.notFixed),
   forEmployee(Verbs.ticketAddDetails, z.object({ ticketId, text: text(2000) }), employee.addTicketDetails),
-  forEmployee(Verbs.ticketRefresh, ticketOnly, employee.ticketStatus),
+  forEmployee(Verbs.ticketRefresh, refreshData, employee.ticketStatus),
 
   // Agents: from the ticket card in the channel, or from an agent anywhere.
   forAgent(Verbs.ticketClaim, ticketOnly, 'any', deskAction(Verbs.ticketClaim)),
@@ -162,7 +164,8 @@ export const CARD_ROUTES: readonly CardRoute[] = [
   forAgent(Verbs.ticketHandBack, ticketOnly, 'any', deskAction(Verbs.ticketHandBack)),
   // The live agent card (Universal Actions refresh). Teams' automatic refresh invokes from non-agents get no refusal card.
   {
-    ...forAgent(Verbs.ticketRefresh, ticketOnly, 'channel', (s, context, _agent, data) => s.desk.refresh(context, data.ticketId)),
+    // `as: "reply"`: the ticket list's and incident card's "Open" buttons post the card in the thread instead.
+    ...forAgent(Verbs.ticketRefresh, refreshData, 'channel', (s, context, _agent, data) => s.desk.refresh(context, data.ticketId, data.as === 'reply')),
     notifyRefusal: (context: TurnContext) => context.activity.type === 'message',
   } as CardRoute,
 ];

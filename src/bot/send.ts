@@ -1,4 +1,4 @@
-import { CardFactory, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CardFactory, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
 import { renderMessageCard, type AdaptiveCard } from '../cards';
 
 /**
@@ -28,4 +28,17 @@ export function noticeCard(title: string, text: string, tone: NoticeTone = 'defa
 export async function sendNotice(context: TurnContext, title: string, text: string, tone: NoticeTone = 'default'): Promise<void> {
   const notice = noticeCard(title, text, tone);
   await sendCard(context, notice.card, notice.summary);
+}
+
+/**
+ * Answers an adaptiveCard/action invoke with `card` for the person who pressed only: the invoke
+ * response, and no message is sent or updated. teams-ai 1.7 turns a returned card that has a
+ * `refresh` into "replace for all" (an update of the shared message); a response already sent
+ * here leaves it nothing to do.
+ */
+export async function answerInvokeWithCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
+  await context.sendActivity({
+    type: ActivityTypes.InvokeResponse,
+    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
+  });
 }

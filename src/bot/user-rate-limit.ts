@@ -1,4 +1,4 @@
-import type { Activity, InvokeResponse } from 'botbuilder';
+import type { Activity } from 'botbuilder';
 import { Verbs } from '../cards/verbs';
 import { messages } from '../content/knowledge';
 import type { Clock } from '../domain/clock';
@@ -39,7 +39,6 @@ export const NOTICE_WINDOW_MS = 60_000;
 
 const MINUTE_MS = 60_000;
 const ADAPTIVE_CARD_ACTION = 'adaptiveCard/action';
-const INVOKE_MESSAGE_TYPE = 'application/vnd.microsoft.activity.message';
 
 /** A token bucket: holds up to `capacity` tokens, refilled continuously at `perMinute`. Starts full. */
 export class TokenBucket {
@@ -147,7 +146,7 @@ export function isAutomaticRefresh(activity: Activity): boolean {
 }
 
 /** What the HTTP edge does instead of a turn: answer the invoke in place, send one notice, or say nothing. */
-export type OverLimitAnswer = { kind: 'invoke'; response: InvokeResponse } | { kind: 'notice'; text: string } | { kind: 'silent' };
+export type OverLimitAnswer = { kind: 'invoke'; text: string } | { kind: 'notice'; text: string } | { kind: 'silent' };
 
 /**
  * The guard as the HTTP edge uses it: undefined when the activity may run its turn, otherwise how
@@ -178,7 +177,7 @@ export class UserRateGuard {
     }
     const text = messages(typeof activity.locale === 'string' ? activity.locale : undefined).text('bot.rate-limited');
     // A button press always gets its answer in place (Teams shows an error otherwise), so it never needs the notice.
-    if (activity.type === 'invoke') return { kind: 'invoke', response: { status: 200, body: { statusCode: 200, type: INVOKE_MESSAGE_TYPE, value: text } } };
+    if (activity.type === 'invoke') return { kind: 'invoke', text };
     // A channel never gets a notice: it would be seen by everyone and a flood must not be answered by one.
     if (verdict.firstInWindow && personal && activity.type === 'message') return { kind: 'notice', text };
     return { kind: 'silent' };

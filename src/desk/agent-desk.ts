@@ -1,5 +1,4 @@
-import { ActivityTypes, type TurnContext } from 'botbuilder';
-import { invokeData, submitData } from '../bot/activity-input';
+import type { TurnContext } from 'botbuilder';
 import { sendCard, sendNotice } from '../bot/send';
 import { messages } from '../content/knowledge';
 import { renderAgentTicketCard, Verbs, type AdaptiveCard } from '../cards';
@@ -46,6 +45,8 @@ export interface AgentDeskDeps {
 export interface AgentReply {
   card?: AdaptiveCard;
   message: string;
+  /** The card is a view for the person who pressed only (an invoke response); it never replaces the shared message. */
+  viewOnly?: boolean;
 }
 
 /**
@@ -169,17 +170,15 @@ export class AgentDesk {
    * same answer whether or not the ticket exists; Teams' automatic refresh invokes get no refusal
    * card (one per viewer would flood the channel).
    *
-   * - The agent card's own Universal Actions refresh (an invoke): the card is the invoke response
-   *   only, a view for that viewer. Nothing is sent: the shared message is never rewritten by a
-   *   viewer; the outbox alone updates it when the ticket changes. The response is sent here,
-   *   because teams-ai 1.7 turns a returned card that has `refresh` into "replace for all" (an
-   *   update of the shared message) before answering; an invoke response already sent it leaves alone.
-   * - The "Open HD-…" buttons of the ticket list and the incident card carry `as: "reply"`: the
-   *   ticket's card is posted as a new reply in that thread and the press is answered with a line,
-   *   never a card, which Teams would put in place of the shared list or incident card.
+   * - The agent card's own Universal Actions refresh (an invoke): the card is a view for that
+   *   viewer only (`viewOnly`): the shared message is never rewritten by a viewer; the outbox
+   *   alone updates it when the ticket changes.
+   * - `asReply` (the "Open HD-…" buttons of the ticket list and the incident card): the ticket's
+   *   card is posted as a new reply in that thread and the press is answered with a line, never a
+   *   card, which Teams would put in place of the shared list or incident card.
    * - Action.Submit (a message) has no invoke response: the card is posted as a reply.
    */
-  async refresh(context: TurnContext, ticketId: string): Promise<AgentReply> {
+  async refresh(context: TurnContext, ticketId: string, asReply = false): Promise<AgentReply> {
     const ticket = await this.deps.tickets.get(ticketId);
     if (!ticket) return { message: `I can't find ticket ${ticketId}.` };
     const card = await this.cardFor(ticket);
@@ -187,29 +186,10 @@ export class AgentDesk {
       await sendCard(context, card, `Ticket ${ticket.id}`);
       return { card, message: `Ticket ${ticket.id}` };
     }
-    if (opensAsReply(context)) {
+    if (asReply) {
       await sendCard(context, card, `Ticket ${ticket.id}`);
       return { message: `Ticket ${ticket.id} is posted in this thread.` };
     }
-    await answerInvokeWithCard(context, card);
-    return { card, message: `Ticket ${ticket.id}` };
+    return { card, message: `Ticket ${ticket.id}`, viewOnly: true };
   }
-}
-
-/** The `as` value of a card action that asks for the ticket card as a new reply (the list's and incident card's "Open" buttons). */
-const OPEN_AS_REPLY = 'reply';
-
-/** True when the pressed action's data says `as: "reply"` (untrusted data: only this exact value counts). */
-function opensAsReply(context: TurnContext): boolean {
-  const a = context.activity;
-  const data = a.type === 'invoke' ? invokeData(a) : submitData(a);
-  return data?.as === OPEN_AS_REPLY;
-}
-
-/** Answers an adaptiveCard/action invoke with `card` for the invoker only: an invoke response, no message is sent or updated. */
-async function answerInvokeWithCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
-  await context.sendActivity({
-    type: ActivityTypes.InvokeResponse,
-    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
-  });
 }
