@@ -5,10 +5,9 @@ import { REPOSTED_NOTICE } from '../../src/delivery/deliveries';
 import { buildScenarioTenant, SCENARIOS } from '../fixtures/scenario-tenant';
 import { BotHarness, type Chat } from '../support/bot-harness';
 import { actionData, cardsIn, cardText, type Json } from '../support/cards';
-import { AGENT_A, AGENT_A_ENV, agentExecute, CHANNEL_ID, mention, openTicket, TEAM_ID } from '../support/handoff-helpers';
+import { AGENT_A, AGENT_A_ENV, agentExecute, CHANNEL_ID, channelCardPosts, mention, NEW_THREAD, openTicket, TEAM_ID } from '../support/handoff-helpers';
 
 const scenario = (causeId: string) => SCENARIOS.find((s) => s.causeId === causeId)!;
-const NEW_THREAD = /\/v3\/conversations\/?$/;
 
 function textOf(body: Json): string {
   return [typeof body.text === 'string' ? body.text : '', ...cardsIn(body).map(cardText)].join('\n');
@@ -53,15 +52,7 @@ function helpdesk(env: Record<string, string>): BotHarness {
 
 /** Helpers over one harness's loopback connector. */
 function lookups(h: BotHarness) {
-  const cardPosts = (ticketId: string) =>
-    // New threads only (createConversation), not replies inside a thread.
-    h.connector.calls.filter(
-      (c) =>
-        c.method === 'POST' &&
-        NEW_THREAD.test(c.path) &&
-        c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) &&
-        cardsIn(c.body).some((card) => cardText(card).includes(ticketId)),
-    );
+  const cardPosts = (ticketId: string) => channelCardPosts(h.connector.calls, ticketId);
   return {
     cardPosts,
     threadOf: (ticketId: string): Promise<string> => h.connector.waitFor(() => cardPosts(ticketId)[0]?.conversationId, 15_000, `the channel card of ${ticketId}`),

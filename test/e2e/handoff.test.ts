@@ -255,6 +255,12 @@ describe('e2e: agents without the Teams roster API', function () {
     await mention(h, LISTED, 'use this channel for tickets');
   });
   after(() => h.stop());
+  /** Everything the bot sent since the connector had `mark` calls, as one line to match against. */
+  const textSince = (mark: number): string =>
+    h.connector.calls
+      .slice(mark)
+      .map((c) => textOf(c.body))
+      .join(' | ');
 
   it('when the roster cannot be read, then acting from inside the help desk team does not make an agent; the allow-list still does', async () => {
     const employee = h.chat({ aadObjectId: stale.userId, name: 'Erin Employee' });
@@ -273,13 +279,7 @@ describe('e2e: agents without the Teams roster API', function () {
     // Inside the team's channel thread, with the team's id on the activity: still not an agent.
     let mark = h.connector.calls.length;
     await agentExecute(h, AGENT_A, { verb: 'ticket.claim', ticketId }, thread);
-    assert.match(
-      h.connector.calls
-        .slice(mark)
-        .map((c) => textOf(c.body))
-        .join(' | '),
-      /Only help desk agents/,
-    );
+    assert.match(textSince(mark), /Only help desk agents/);
 
     // The allow-listed agent may act from a personal chat.
     const listed = h.chat(LISTED);
@@ -290,13 +290,6 @@ describe('e2e: agents without the Teams roster API', function () {
     );
     mark = h.connector.calls.length;
     await agentExecute(h, LISTED, { verb: 'ticket.claim', ticketId }, thread);
-    assert.match(
-      h.connector.calls
-        .slice(mark)
-        .map((c) => textOf(c.body))
-        .join(' | '),
-      /You already have ticket/,
-      'the listed agent counts as an agent in the thread too',
-    );
+    assert.match(textSince(mark), /You already have ticket/, 'the listed agent counts as an agent in the thread too');
   });
 });

@@ -13,11 +13,11 @@ import { createAzureStores } from '../../src/store/azure-stores';
 import { createSqliteStores } from '../../src/store/sqlite-stores';
 import type { Stores } from '../../src/store/stores';
 import { buildScenarioTenant } from '../fixtures/scenario-tenant';
-import { startAzurite, type AzuriteHandle } from '../support/azurite';
+import { useAzurite } from '../support/azurite';
 import { BotHarness, Chat, findAction, type ActivityPoster } from '../support/bot-harness';
-import { cardsIn, cardText, type Json } from '../support/cards';
+import type { Json } from '../support/cards';
 import { allText, scenario } from '../support/e2e-helpers';
-import { AGENT_A, AGENT_A_ENV, agentExecute, CHANNEL_ID, mention, NEW_THREAD, TEAM_ID, ticketIdsIn } from '../support/handoff-helpers';
+import { AGENT_A, AGENT_A_ENV, agentExecute, CHANNEL_ID, channelCardPosts, mention, TEAM_ID, ticketIdsIn } from '../support/handoff-helpers';
 import { contractDraft } from '../store/store-contract';
 import { driveTriage } from '../support/triage-driver';
 
@@ -54,14 +54,7 @@ describe('e2e: tickets are never lost or doubled', function () {
   }
   const ticketRows = (requester: string): Array<{ id: string; status: string; body: string }> =>
     readDb((db) => db.prepare('SELECT id, status, body FROM tickets WHERE requester = ? ORDER BY number').all(requester) as Array<{ id: string; status: string; body: string }>);
-  const channelPosts = (ticketId: string): number =>
-    h.connector.calls.filter(
-      (c) =>
-        c.method === 'POST' &&
-        NEW_THREAD.test(c.path) &&
-        c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) &&
-        cardsIn(c.body).some((card) => cardText(card).includes(ticketId)),
-    ).length;
+  const channelPosts = (ticketId: string): number => channelCardPosts(h.connector.calls, ticketId).length;
   const waitForChannelPost = (ticketId: string): Promise<true> => h.connector.waitFor(() => channelPosts(ticketId) > 0 || undefined, 15_000, `the channel card of ${ticketId}`);
   /** Waits until nothing is left to deliver, so "exactly once" is checked after the outbox settled. */
   const outboxSettled = (): Promise<true> =>
@@ -343,21 +336,13 @@ describe('ticket sweeper and retention purge (SQLite)', () => {
 
 describe('one open ticket per requester on Azure Storage (Azurite): markers left by a crash', function () {
   this.timeout(60_000);
-  let azurite: AzuriteHandle | undefined;
+  const azurite = useAzurite();
   let stores: Stores;
   let markers: TableClient;
-  before(async function () {
-    this.timeout(60_000);
-    azurite = await startAzurite();
-  });
-  after(async function () {
-    this.timeout(20_000);
-    await azurite?.stop();
-  });
   beforeEach(async () => {
     const tag = `${randomBytes(3).toString('hex')}d`;
-    stores = await createAzureStores({ connectionString: azurite!.connectionString, tablePrefix: `t${tag}`, blobContainer: `c${tag}` });
-    markers = TableClient.fromConnectionString(azurite!.connectionString, `t${tag}Tickets`, { allowInsecureConnection: true });
+    stores = await createAzureStores({ connectionString: azurite.connectionString, tablePrefix: `t${tag}`, blobContainer: `c${tag}` });
+    markers = TableClient.fromConnectionString(azurite.connectionString, `t${tag}Tickets`, { allowInsecureConnection: true });
   });
 
   it('when a marker names a ticket that was never written (its creator crashed long ago), then a new ticket is opened', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { RateBudgetStore } from '../../src/domain/rate-budget';
 import { AzureRateBudgetStore } from '../../src/store/azure-rate-budget';
 import { SqliteRateBudgetStore } from '../../src/store/sqlite-rate-budget';
-import { startAzurite, type AzuriteHandle } from '../support/azurite';
+import { useAzurite } from '../support/azurite';
 
 /** A store, a second store over the same data (another instance), and a clean-up. */
 interface BudgetFixture {
@@ -96,19 +96,11 @@ rateBudgetContract('SQLite', async () => {
 });
 
 describe('shared rate budget on Azure Table Storage (Azurite)', function () {
-  let azurite: AzuriteHandle | undefined;
-  before(async function () {
-    this.timeout(60_000);
-    azurite = await startAzurite();
-  });
-  after(async function () {
-    this.timeout(20_000);
-    await azurite?.stop();
-  });
+  const azurite = useAzurite();
 
   rateBudgetContract('Azure Table (eTags)', async () => {
     const tablePrefix = `b${randomBytes(4).toString('hex')}`;
-    const open = () => AzureRateBudgetStore.create({ connectionString: azurite!.connectionString, tablePrefix });
+    const open = () => AzureRateBudgetStore.create({ connectionString: azurite.connectionString, tablePrefix });
     return { store: open(), peer: open, cleanup: async () => undefined };
   });
 });

@@ -9,7 +9,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { createAzureStores } from '../../src/store/azure-stores';
 import { createSqliteStores } from '../../src/store/sqlite-stores';
-import { startAzurite, type AzuriteHandle } from '../support/azurite';
+import { useAzurite } from '../support/azurite';
 import { freePort } from '../support/ports';
 import { storeContractSuite } from './store-contract';
 
@@ -55,15 +55,7 @@ describe('SQLite outbox: a database made by an older version', () => {
 });
 
 describe('Azure Storage (Azurite)', function () {
-  let azurite: AzuriteHandle | undefined;
-  before(async function () {
-    this.timeout(60_000);
-    azurite = await startAzurite();
-  });
-  after(async function () {
-    this.timeout(20_000);
-    await azurite?.stop();
-  });
+  const azurite = useAzurite();
 
   let run = 0;
   /** Unique names per test, so tests never see each other's data in the shared emulator. */
@@ -74,14 +66,14 @@ describe('Azure Storage (Azurite)', function () {
 
   storeContractSuite('Azure Storage', async () => {
     const names = uniqueNames();
-    const open = () => createAzureStores({ connectionString: azurite!.connectionString, ...names });
+    const open = () => createAzureStores({ connectionString: azurite.connectionString, ...names });
     const stores = await open();
     return {
       stores,
       peer: open,
       cleanup: async () => {
         await stores.close();
-        await dropAzureData(azurite!.connectionString, names);
+        await dropAzureData(azurite.connectionString, names);
       },
     };
   });
@@ -89,22 +81,22 @@ describe('Azure Storage (Azurite)', function () {
   describe('Azure-specific behaviour', () => {
     it('creates the three prefixed tables and the container', async () => {
       const names = uniqueNames();
-      const stores = await createAzureStores({ connectionString: azurite!.connectionString, ...names });
+      const stores = await createAzureStores({ connectionString: azurite.connectionString, ...names });
       assert.deepEqual(await stores.ready(), { ok: true });
       const tables: string[] = [];
-      for await (const t of TableServiceClient.fromConnectionString(azurite!.connectionString, { allowInsecureConnection: true }).listTables()) {
+      for await (const t of TableServiceClient.fromConnectionString(azurite.connectionString, { allowInsecureConnection: true }).listTables()) {
         if (t.name?.startsWith(names.tablePrefix)) tables.push(t.name);
       }
       assert.deepEqual(tables.sort(), [`${names.tablePrefix}Outbox`, `${names.tablePrefix}Settings`, `${names.tablePrefix}Tickets`]);
-      assert.ok(await BlobServiceClient.fromConnectionString(azurite!.connectionString).getContainerClient(names.blobContainer).exists());
+      assert.ok(await BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(names.blobContainer).exists());
       await stores.close();
-      await dropAzureData(azurite!.connectionString, names);
+      await dropAzureData(azurite.connectionString, names);
     });
 
     it('keeps bot state in the same blob layout as botbuilder-azure-blobs BlobsStorage (both directions)', async () => {
       const names = uniqueNames();
-      const stores = await createAzureStores({ connectionString: azurite!.connectionString, ...names });
-      const theirs = new BlobsStorage(azurite!.connectionString, names.blobContainer);
+      const stores = await createAzureStores({ connectionString: azurite.connectionString, ...names });
+      const theirs = new BlobsStorage(azurite.connectionString, names.blobContainer);
       const key = 'msteams/conversations/19:abc@thread.tacv2/';
       await theirs.write({ [key]: { from: 'BlobsStorage', text: 'Grüße' } });
       const read = (await stores.botStorage.read([key]))[key] as Record<string, unknown>;
@@ -113,13 +105,13 @@ describe('Azure Storage (Azurite)', function () {
       assert.equal(((await theirs.read([key]))[key] as Record<string, unknown>).from, 'AzureBlobBotStorage');
       await assert.rejects(theirs.write({ [key]: { ...read, from: 'stale' } }), /eTag conflict/);
       await stores.close();
-      await dropAzureData(azurite!.connectionString, names);
+      await dropAzureData(azurite.connectionString, names);
     });
 
     it('reports not ready (without throwing) when the storage account cannot be reached', async function () {
       this.timeout(30_000);
       const port = await freePort(); // nothing listens there
-      const connectionString = azurite!.connectionString.replace(/127\.0\.0\.1:\d+/g, `127.0.0.1:${port}`);
+      const connectionString = azurite.connectionString.replace(/127\.0\.0\.1:\d+/g, `127.0.0.1:${port}`);
       const stores = await createAzureStores({ connectionString, ...uniqueNames() });
       const started = Date.now();
       const status = await stores.ready();
@@ -156,7 +148,7 @@ describe('Azure Storage (Azurite)', function () {
     });
 
     it('rejects invalid names and missing credentials up front', async () => {
-      const connectionString = azurite!.connectionString;
+      const connectionString = azurite.connectionString;
       await assert.rejects(createAzureStores({ connectionString, blobContainer: 'Bad_Name', tablePrefix: 'ok' }), /container/);
       await assert.rejects(createAzureStores({ connectionString, blobContainer: 'fine', tablePrefix: '1bad-prefix' }), /table prefix/);
       await assert.rejects(createAzureStores({ blobContainer: 'fine', tablePrefix: 'ok' }), /connection string or an account name/);

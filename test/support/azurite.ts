@@ -140,3 +140,25 @@ export async function startAzurite(timeoutMs = 45_000): Promise<AzuriteHandle> {
   }
   throw last;
 }
+
+/**
+ * One Azurite for the enclosing mocha suite: started before its tests, stopped after them. Call it
+ * inside a `describe`; read `connectionString` only in that suite's tests and hooks, once it runs.
+ */
+export function useAzurite(): { readonly connectionString: string } {
+  let handle: AzuriteHandle | undefined;
+  before(async function () {
+    this.timeout(60_000);
+    handle = await startAzurite();
+  });
+  after(async function () {
+    this.timeout(20_000);
+    await handle?.stop();
+  });
+  return {
+    get connectionString(): string {
+      if (!handle) throw new Error('Azurite is not running: read the connection string in a test or hook of the suite that called useAzurite()');
+      return handle.connectionString;
+    },
+  };
+}

@@ -1,5 +1,6 @@
 import { cardsOf, type ActivityPoster, type Chat } from './bot-harness';
 import { actionData, cardsIn, cardText, type Json } from './cards';
+import type { ConnectorCall } from './loopback-connector';
 import { driveTriage } from './triage-driver';
 
 export const TEAM_ID = '19:team-helpdesk@thread.tacv2';
@@ -85,6 +86,17 @@ export async function openTicket(chat: Chat, firstMessage: string, answers: Reco
 
 /** A new thread in the channel (a card post), not a reply in one. */
 export const NEW_THREAD = /\/v3\/conversations\/?$/;
+
+/** The calls that opened a thread in the help desk channel with `ticketId`'s card (new threads only, not replies inside one). */
+export function channelCardPosts(calls: readonly ConnectorCall[], ticketId: string): ConnectorCall[] {
+  return calls.filter(
+    (c) =>
+      c.method === 'POST' &&
+      NEW_THREAD.test(c.path) &&
+      c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) &&
+      cardsIn(c.body).some((card) => cardText(card).includes(ticketId)),
+  );
+}
 
 /** The ticket ids the actions of these replies carry. */
 export function ticketIdsIn(replies: Json[]): string[] {
