@@ -29,7 +29,7 @@ import { cardRenderTable, measureCardRendering } from './card-render';
 import { CARD_CASES } from './card-models';
 import { runDomainChecks } from './domain-checks';
 import { ConnectorStandIn, type Json } from './load/connector-stand-in';
-import { FIRST_MESSAGE, floorScript, runLoad, runReplay, Target, triageScript, type BenchUser, type LoadResult } from './load/driver';
+import { FIRST_MESSAGE, floorScript, runLoad, runReplay, Target, triageScript, type BenchUser, type LoadResult, type Senders } from './load/driver';
 import { runAzurePhase, type AzurePhaseResult } from './load/azure-phase';
 import { runGraphPhase, type GraphPhaseResult } from './load/graph-phase';
 import { botStartFlags, MeasuredProcess, type MemoryFigures } from './load/measured-process';
@@ -169,6 +169,7 @@ async function main(): Promise<void> {
     const connector = new ConnectorStandIn();
     await connector.start();
     cleanup.push(() => connector.stop());
+    const senders: Senders = { connector, userFor, sequence };
 
     // A help desk channel, as in production: every ticket posts its card there (through the stand-in).
     // The per-user limit stays on (its cost is part of every turn) but at its ceiling: each simulated
@@ -242,7 +243,7 @@ async function main(): Promise<void> {
       const started = performance.now();
       while (botConversations < total && performance.now() - started < capS * 1000) {
         const chunk = Math.min(total - botConversations, 500);
-        await onBot(runLoad({ target: botTarget, connector, concurrency: OPTIONS.memoryConcurrency, script: triageScript, userFor, sequence, conversations: chunk }));
+        await onBot(runLoad({ target: botTarget, ...senders, concurrency: OPTIONS.memoryConcurrency, script: triageScript, conversations: chunk }));
       }
     };
     const first = Math.min(1000, OPTIONS.conversations);
@@ -253,24 +254,20 @@ async function main(): Promise<void> {
     log(
       `  ${botConversations} conversations in ${fmt((performance.now() - t1000) / 1000)} s; RSS ${fmt(memory.bot.at(-1)!.figures.rssMb)} MB, live heap ${fmt(memory.bot.at(-1)!.figures.liveHeapMb ?? 0)} MB`,
     );
-    await onFloor(runLoad({ target: floorTarget, connector, concurrency: 50, script: floorScript, userFor, sequence, conversations: 500 }));
+    await onFloor(runLoad({ target: floorTarget, ...senders, concurrency: 50, script: floorScript, conversations: 500 }));
 
     // 6. Concurrency levels, bot and floor slices alternating.
     log('\n— Whole triage turns, bot against the floor (turns/s; p50 / p95 / p99 ms)');
     const levels: LevelResult[] = [];
     for (const concurrency of OPTIONS.levels) {
       const warm = Math.min(1000, OPTIONS.sliceMs / 2);
-      await onFloor(runLoad({ target: floorTarget, connector, concurrency, script: floorScript, userFor, sequence, durationMs: warm }));
-      await onBot(runLoad({ target: botTarget, connector, concurrency, script: triageScript, userFor, sequence, durationMs: warm }));
+      await onFloor(runLoad({ target: floorTarget, ...senders, concurrency, script: floorScript, durationMs: warm }));
+      await onBot(runLoad({ target: botTarget, ...senders, concurrency, script: triageScript, durationMs: warm }));
       const floorSlices: LoadResult[] = [];
       const botSlices: LoadResult[] = [];
       for (let s = 0; s < Math.max(1, OPTIONS.slices); s++) {
-        floorSlices.push(
-          await onFloor(runLoad({ target: floorTarget, connector, concurrency, script: floorScript, userFor, sequence, durationMs: OPTIONS.sliceMs, cpuMs: () => floor.cpuMs() })),
-        );
-        botSlices.push(
-          await onBot(runLoad({ target: botTarget, connector, concurrency, script: triageScript, userFor, sequence, durationMs: OPTIONS.sliceMs, cpuMs: () => bot.cpuMs() })),
-        );
+        floorSlices.push(await onFloor(runLoad({ target: floorTarget, ...senders, concurrency, script: floorScript, durationMs: OPTIONS.sliceMs, cpuMs: () => floor.cpuMs() })));
+        botSlices.push(await onBot(runLoad({ target: botTarget, ...senders, concurrency, script: triageScript, durationMs: OPTIONS.sliceMs, cpuMs: () => bot.cpuMs() })));
       }
       const f = mergeSlices(floorSlices);
       const b = mergeSlices(botSlices);
@@ -326,7 +323,7 @@ async function main(): Promise<void> {
       log(
         `\n— Replay: ${OPTIONS.replayEmployees} employees, 5 % within 10 minutes → ${triages} triages over ${OPTIONS.replayMinutes} min, ${OPTIONS.replayThinkS} s between an employee's turns; time compressed ${OPTIONS.replaySpeed}× (${fmt(spanMs / 1000)} s)`,
       );
-      const r = await runReplay({ target: botTarget, connector, script: triageScript, userFor, sequence, triages, spanMs, thinkMs, cpuMs: () => bot.cpuMs() });
+      const r = await runReplay({ target: botTarget, ...senders, script: triageScript, triages, spanMs, thinkMs, cpuMs: () => bot.cpuMs() });
       botConversations += r.triages;
       const all = summarize([...r.latencies.first, ...r.latencies.answer, ...r.latencies.fix, ...r.latencies.ticket]);
       const cpuPerTurn = levels.find((l) => l.concurrency === 10)?.bot.cpuMsPerTurn ?? levels[0]?.bot.cpuMsPerTurn;
@@ -368,9 +365,7 @@ async function main(): Promise<void> {
         dataDir: join(scratch, 'graph'),
         env: helpdesk,
         tenant,
-        connector,
-        userFor,
-        sequence,
+        ...senders,
         latencyMs: OPTIONS.graphLatencyMs,
         sequentialConversations: OPTIONS.graphSequential,
         burstConversations: OPTIONS.graphBurst,
@@ -400,9 +395,7 @@ async function main(): Promise<void> {
         cwd: ROOT,
         tenantFile,
         env: helpdesk,
-        connector,
-        userFor,
-        sequence,
+        ...senders,
         conversations: OPTIONS.azureConversations,
         idleMs: quick ? 3000 : 10_000,
       });
@@ -430,7 +423,7 @@ async function main(): Promise<void> {
       const profiled = new MeasuredProcess('bot (profiled)', DIST_MAIN, [...BOT_FLAGS, '--cpu-prof', `--cpu-prof-dir=${dir}`]);
       await profiled.start({ DATA_DIR: join(scratch, 'profiled'), DEMO_TENANT_FILE: tenantFile, ...helpdesk }, ROOT);
       const target = new Target('bot (profiled)', profiled.url);
-      const run = await runLoad({ target, connector, concurrency: 50, script: triageScript, userFor, sequence, durationMs: OPTIONS.profileMs });
+      const run = await runLoad({ target, ...senders, concurrency: 50, script: triageScript, durationMs: OPTIONS.profileMs });
       target.close();
       await profiled.stop();
       const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));

@@ -8,8 +8,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startAzurite, type AzuriteHandle } from '../../test/support/azurite';
-import type { ConnectorStandIn } from './connector-stand-in';
-import { runLoad, Target, TURN_KINDS, triageScript, type BenchUser, type Script, type TurnKind } from './driver';
+import { runLoad, sendersOf, Target, TURN_KINDS, triageScript, type Script, type Senders, type TurnKind } from './driver';
 import { MeasuredProcess } from './measured-process';
 
 type Service = 'blob' | 'table';
@@ -26,6 +25,16 @@ class StorageCounter {
     const key = `${method} ${service}`;
     this.byOperation.set(key, (this.byOperation.get(key) ?? 0) + 1);
   }
+}
+
+/** Requests per operation between two copies of `StorageCounter.byOperation`; operations with none are left out. */
+function requestsBetween(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): Record<string, number> {
+  const requests: Record<string, number> = {};
+  for (const [op, n] of after) {
+    const since = n - (before.get(op) ?? 0);
+    if (since > 0) requests[op] = since;
+  }
+  return requests;
 }
 
 /** A loopback proxy to one Azurite endpoint that counts every request. */
@@ -65,7 +74,7 @@ export interface AzurePhaseResult {
   error?: string;
 }
 
-export interface AzurePhaseOptions {
+export interface AzurePhaseOptions extends Senders {
   distMain: string;
   /** Node flags for the bot (those of `npm start`). */
   nodeArgs?: string[];
@@ -73,9 +82,6 @@ export interface AzurePhaseOptions {
   tenantFile: string;
   /** More environment for the bot (the help desk channel). */
   env: Record<string, string>;
-  connector: ConnectorStandIn;
-  userFor: (n: number) => BenchUser;
-  sequence: { next: number };
   conversations: number;
   idleMs: number;
 }
@@ -110,7 +116,7 @@ export async function runAzurePhase(options: AzurePhaseOptions): Promise<AzurePh
     const idleStart = counter.total;
     await new Promise((resolve) => setTimeout(resolve, options.idleMs));
     result.idlePerSecond = ((counter.total - idleStart) * 1000) / options.idleMs;
-    for (const [op, n] of counter.byOperation) if (n - (idleOps.get(op) ?? 0) > 0) result.idleByOperation[op] = n - (idleOps.get(op) ?? 0);
+    result.idleByOperation = requestsBetween(idleOps, counter.byOperation);
 
     // One conversation at a time, each turn's requests counted.
     const countingScript: Script = (c) =>
@@ -125,34 +131,17 @@ export async function runAzurePhase(options: AzurePhaseOptions): Promise<AzurePh
       });
     const before = counter.total;
     const opsBefore = new Map(counter.byOperation);
-    const run = await runLoad({
-      target,
-      connector: options.connector,
-      concurrency: 1,
-      script: countingScript,
-      userFor: options.userFor,
-      sequence: options.sequence,
-      conversations: options.conversations,
-    });
+    const run = await runLoad({ target, ...sendersOf(options), concurrency: 1, script: countingScript, conversations: options.conversations });
     const after = counter.total;
     const opsAfter = new Map(counter.byOperation);
     // CPU per turn, warm and concurrent (the first conversations above also warm the storage clients up).
-    const warm = await runLoad({
-      target,
-      connector: options.connector,
-      concurrency: 10,
-      script: triageScript,
-      userFor: options.userFor,
-      sequence: options.sequence,
-      conversations: options.conversations * 5,
-      cpuMs: () => bot.cpuMs(),
-    });
+    const warm = await runLoad({ target, ...sendersOf(options), concurrency: 10, script: triageScript, conversations: options.conversations * 5, cpuMs: () => bot.cpuMs() });
     if (warm.cpuMs !== undefined && warm.turns) result.cpuMsPerTurn = warm.cpuMs / warm.turns;
     result.turnsPerSecond = warm.elapsedMs ? (warm.turns * 1000) / warm.elapsedMs : 0;
     target.close();
     result.conversations = run.conversationsCompleted;
     result.perConversation = run.conversationsCompleted ? (after - before) / run.conversationsCompleted : 0;
-    for (const [op, n] of opsAfter) if (n - (opsBefore.get(op) ?? 0) > 0) result.byOperation[op] = n - (opsBefore.get(op) ?? 0);
+    result.byOperation = requestsBetween(opsBefore, opsAfter);
     for (const k of TURN_KINDS) {
       const values = perTurnValues[k];
       const mean = (pick: (v: { blob: number; table: number }) => number): number => (values.length ? values.reduce((s, v) => s + pick(v), 0) / values.length : 0);

@@ -104,15 +104,24 @@ export interface LoadResult {
   cpuMs?: number;
 }
 
-export interface LoadOptions {
-  target: Target;
+/** Who sends a run's conversations: the connector the bot replies to, each conversation's user, and their numbering. */
+export interface Senders {
   connector: ConnectorStandIn;
-  concurrency: number;
-  script: Script;
   /** The user of the n-th conversation of the whole benchmark. */
   userFor: (n: number) => BenchUser;
   /** Numbers conversations across runs, so every conversation id is new. */
   sequence: { next: number };
+}
+
+/** Just the senders of a phase's options (the rest, such as its own `cpuMs` or `conversations`, must not reach a run). */
+export function sendersOf(options: Senders): Senders {
+  return { connector: options.connector, userFor: options.userFor, sequence: options.sequence };
+}
+
+export interface LoadOptions extends Senders {
+  target: Target;
+  concurrency: number;
+  script: Script;
   /** Stop sending turns after this long (turns in flight finish). */
   durationMs?: number;
   /** Start no more conversations after this many (those started finish). */
@@ -321,12 +330,9 @@ export interface ReplayResult {
   cpuMs?: number;
 }
 
-export interface ReplayOptions {
+export interface ReplayOptions extends Senders {
   target: Target;
-  connector: ConnectorStandIn;
   script: Script;
-  userFor: (n: number) => BenchUser;
-  sequence: { next: number };
   /** Triages that start, evenly spread over `spanMs`. */
   triages: number;
   spanMs: number;
@@ -366,16 +372,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
           }
         },
       });
-    const run = await runLoad({
-      target: options.target,
-      connector: options.connector,
-      concurrency: 1,
-      script: paced,
-      userFor: options.userFor,
-      sequence: options.sequence,
-      conversations: 1,
-      keepConnections: true,
-    });
+    const run = await runLoad({ target: options.target, ...sendersOf(options), concurrency: 1, script: paced, conversations: 1, keepConnections: true });
     for (const k of TURN_KINDS) latencies[k].push(...run.latencies[k]);
     result.turns += run.turns;
     result.completed += run.conversationsCompleted;

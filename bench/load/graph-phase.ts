@@ -10,8 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeGraphServer } from '../../test/support/fake-graph-server';
 import type { DemoTenant } from '../../src/graph/demo-tenant-data';
-import type { ConnectorStandIn } from './connector-stand-in';
-import { runLoad, Target, triageScript, type BenchUser } from './driver';
+import { runLoad, sendersOf, Target, triageScript, type Senders } from './driver';
 import { MeasuredProcess } from './measured-process';
 import { summarize, type LatencySummary } from './stats';
 
@@ -76,7 +75,7 @@ async function startTokenEndpoint(header: string): Promise<{ url: string; server
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/msi/token`, server, calls: () => calls };
 }
 
-export interface GraphPhaseOptions {
+export interface GraphPhaseOptions extends Senders {
   distMain: string;
   /** Node flags for the bot (those of `npm start`). */
   nodeArgs?: string[];
@@ -85,9 +84,6 @@ export interface GraphPhaseOptions {
   /** More environment for the bot (the help desk channel). */
   env: Record<string, string>;
   tenant: DemoTenant;
-  connector: ConnectorStandIn;
-  userFor: (n: number) => BenchUser;
-  sequence: { next: number };
   latencyMs: number;
   sequentialConversations: number;
   burstConversations: number;
@@ -118,7 +114,7 @@ export async function runGraphPhase(options: GraphPhaseOptions): Promise<GraphPh
       const http0 = graph.httpRequests.length;
       const routed0 = graph.routed.length;
       const reports0 = graph.reportsArrivals().length;
-      const run = await runLoad({ target, connector: options.connector, concurrency, script: triageScript, userFor: options.userFor, sequence: options.sequence, conversations });
+      const run = await runLoad({ target, ...sendersOf(options), concurrency, script: triageScript, conversations });
       const diagnoses = run.conversationsCompleted;
       const httpRequests = graph.httpRequests.length - http0;
       const reportsRequests = graph.reportsArrivals().length - reports0;

@@ -9,7 +9,7 @@ import { Chat, findAction, type ActivityPoster } from '../support/bot-harness';
 import { BotProcess } from '../support/bot-process';
 import { cardsIn, cardText, type Json } from '../support/cards';
 import { allText, scenario } from '../support/e2e-helpers';
-import { AGENT_A, AGENT_A_ENV, CHANNEL_ID, inChannel, NEW_THREAD, TEAM_ID, ticketIdsIn } from '../support/handoff-helpers';
+import { AGENT_A, AGENT_A_ENV, CHANNEL_ID, channelCardPosts, inChannel, TEAM_ID, ticketIdsIn } from '../support/handoff-helpers';
 import { LoopbackConnector } from '../support/loopback-connector';
 import { driveTriage } from '../support/triage-driver';
 
@@ -56,24 +56,8 @@ describe('e2e: the bot is killed (SIGKILL) at each step of ticket creation and d
     readDb((db) => db.prepare('SELECT id FROM tickets WHERE requester = ? ORDER BY number').all(requester) as Array<{ id: string }>);
   const outboxRows = (kind: string, ticketId: string): Array<{ done_at: number | null }> =>
     readDb((db) => db.prepare("SELECT done_at FROM outbox WHERE kind = ? AND json_extract(payload, '$.ticketId') = ?").all(kind, ticketId) as Array<{ done_at: number | null }>);
-  const channelPosts = (ticketId: string): Json[] =>
-    connector.calls
-      .filter(
-        (c) =>
-          c.method === 'POST' &&
-          NEW_THREAD.test(c.path) &&
-          c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) &&
-          cardsIn(c.body).some((card) => cardText(card).includes(ticketId)),
-      )
-      .map((c) => c.body);
-  const threadOf = (ticketId: string): string | undefined =>
-    connector.calls.find(
-      (c) =>
-        c.method === 'POST' &&
-        NEW_THREAD.test(c.path) &&
-        c.conversationId.startsWith(`${CHANNEL_ID};messageid=`) &&
-        cardsIn(c.body).some((card) => cardText(card).includes(ticketId)),
-    )?.conversationId;
+  const channelPosts = (ticketId: string): Json[] => channelCardPosts(connector.calls, ticketId).map((c) => c.body);
+  const threadOf = (ticketId: string): string | undefined => channelCardPosts(connector.calls, ticketId)[0]?.conversationId;
   /** Nothing left to deliver: "exactly once" is checked after the outbox has settled. */
   const outboxSettled = (): Promise<true> =>
     connector.waitFor(
