@@ -114,10 +114,19 @@ function reasonOf(error: unknown): string {
     .slice(0, 200);
 }
 
+/**
+ * How long an idle keep-alive connection stays open (Node's default is 5 s). The Bot Connector and
+ * App Service's front end reuse their connections to the bot; closing them after every short lull
+ * makes the next burst open new ones, and Node accepts one new connection per event-loop turn, so
+ * under load a fresh connection waits behind the turns already running before its message is read.
+ */
+export const IDLE_CONNECTION_KEEP_MS = 120_000;
+
 /** The HTTP server: Bot Framework messages, liveness and readiness. */
 export function createServer(deps: ServerDeps): restify.Server {
   const { adapter, log } = deps;
   const server = restify.createServer({ name: 'signin-helpdesk-bot', handleUncaughtExceptions: false });
+  server.server.keepAliveTimeout = IDLE_CONNECTION_KEEP_MS;
   const lock = new ConversationLock();
   const turns = deps.turns ?? new InFlightTurns();
   server.use(restify.plugins.bodyParser({ maxBodySize: 1_000_000, mapParams: false }));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { IDLE_CONNECTION_KEEP_MS } from '../../src/server';
 import { buildScenarioTenant } from '../fixtures/scenario-tenant';
 import { tokenDouble } from '../graph/graph-test-kit';
 import { BotHarness, cardsOf, type Chat } from '../support/bot-harness';
@@ -106,6 +107,27 @@ describe('e2e: fair under load, a slow turn never delays other conversations', f
         order.findIndex((t) => /What I can do/.test(t)) < order.findIndex((t) => !/What I can do/.test(t)),
         `A's answers in the order A asked: ${order.join(' | ').slice(0, 400)}`,
       );
+    });
+  });
+
+  describe('when the Bot Connector reuses its connections', () => {
+    const h = new BotHarness();
+    before(() => h.start({}, buildScenarioTenant(new Date())));
+    after(() => h.stop());
+
+    it('when a caller keeps its connection alive, then the bot tells it it keeps the idle connection for two minutes (not Node’s 5 s), so a lull does not make the next burst reconnect', async () => {
+      const url = new URL('/healthz', h.bot!.url);
+      const headers = await new Promise<IncomingMessage['headers']>((resolve, reject) => {
+        const req = request({ host: url.hostname, port: url.port, path: url.pathname, headers: { connection: 'keep-alive' } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.headers));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      assert.equal(headers.connection, 'keep-alive');
+      assert.equal(headers['keep-alive'], `timeout=${IDLE_CONNECTION_KEEP_MS / 1000}`);
+      assert.equal(IDLE_CONNECTION_KEEP_MS, 120_000);
     });
   });
 
