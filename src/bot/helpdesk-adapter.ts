@@ -1,5 +1,6 @@
 import { TeamsAdapter } from './teams-ai';
 import { CallerIdConstants, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { ReusedClientsAuthentication } from './reused-connector-clients';
 import { AuthenticationConstants, type AuthenticateRequestResult, type ServiceClientCredentialsFactory } from 'botframework-connector';
 
 /** What the adapter needs from the config. */
@@ -23,6 +24,13 @@ export const CHANNEL_TOKEN_ISSUER = AuthenticationConstants.ToBotFromChannelToke
  * failure with `console.error` (a stack trace per forged request) and answer 500 for some.
  */
 export class HelpdeskAdapter extends TeamsAdapter {
+  constructor(...args: ConstructorParameters<typeof TeamsAdapter>) {
+    super(...args);
+    // CloudAdapter keeps its authentication in a read-only field its constructor sets: wrap it there, so
+    // every turn and every proactive send reuses the outbound clients (see ReusedClientsAuthentication).
+    Object.defineProperty(this, 'botFrameworkAuthentication', { value: new ReusedClientsAuthentication(this.botFrameworkAuthentication) });
+  }
+
   /** Validates the channel's bearer token for `activity`; throws an AuthenticationError when it fails. */
   authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     return this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
