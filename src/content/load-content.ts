@@ -227,17 +227,27 @@ export function loadKnowledge(root: string = defaultContentDir()): KnowledgeBase
     if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(entry.name)) throw new ContentError(`${join(basename(root), entry.name)}: is not a locale name (e.g. fr or pt-br)`);
     byLocale.set(entry.name.toLowerCase(), loadLocale(root, entry.name, english));
   }
+  const match = (locale: string): Knowledge => {
+    const parts = locale.toLowerCase().replace(/_/g, '-').split('-');
+    for (let n = parts.length; n > 0; n--) {
+      const found = byLocale.get(parts.slice(0, n).join('-'));
+      if (found) return found;
+    }
+    return english;
+  };
+  // A turn asks for its locale's knowledge many times: remember the answer per locale string (a bounded few).
+  const matched = new Map<string, Knowledge>();
   return {
     locales: [...byLocale.keys()],
     forLocale(locale?: string): Knowledge {
-      if (typeof locale === 'string' && locale.length <= 35) {
-        const parts = locale.toLowerCase().replace(/_/g, '-').split('-');
-        for (let n = parts.length; n > 0; n--) {
-          const found = byLocale.get(parts.slice(0, n).join('-'));
-          if (found) return found;
-        }
+      if (typeof locale !== 'string' || locale.length > 35) return english;
+      let found = matched.get(locale);
+      if (!found) {
+        found = match(locale);
+        if (matched.size >= 256) matched.clear();
+        matched.set(locale, found);
       }
-      return english;
+      return found;
     },
   };
 }
