@@ -82,6 +82,20 @@ export function writeResultsMarkdown(r: BenchResults): string {
       r.levels.map((l) => [l.concurrency, ...TURN_KINDS.map((k) => `${f(l.bot.byKind[k].p50)} / ${f(l.bot.byKind[k].p99)} (${l.bot.byKind[k].turns})`)]),
     ),
   );
+  if (r.levels.some((l) => l.bot.coldStart)) {
+    blocks(
+      "Each slice measures the steady state: it opens its conversations and connections, and counts nothing until that opening burst was answered and a warm-up passed, while the conversations carry on across the mark. The opening burst itself (every conversation's first message at once, on new connections, to a server idle while the other side's slice ran) is the cold start below, outside the figures above. Node accepts one new connection per event-loop turn (libuv 1.45 and later), so during the burst connections wait for the turns already running: the longer a turn's CPU work, the longer the last connection waits.",
+      'Cold start (first messages of the opening burst: p50 / max in ms):',
+    );
+    const cold = (s: (typeof r.levels)[number]['bot']): string => (s.coldStart ? `${f(s.coldStart.p50)} / ${f(s.coldStart.max)} (${s.coldStart.turns})` : '–');
+    out.push(
+      ...table(
+        ['concurrent', 'floor', 'bot'],
+        'rrr',
+        r.levels.map((l) => [l.concurrency, cold(l.floor), cold(l.bot)]),
+      ),
+    );
+  }
   blocks('## Memory');
   const memory = (process: string, when: string, figures: typeof r.startup.idle): Cell[] => [process, when, f(figures.rssMb), f(figures.heapUsedMb), f(figures.liveHeapMb)];
   out.push(

@@ -102,6 +102,12 @@ export interface LoadResult {
   typing: number;
   /** CPU time the server used during the run (ms), when known. */
   cpuMs?: number;
+  /**
+   * With `warmupMs`: the first turn of each conversation the run opened with, all sent at once on
+   * new connections to a server that sat idle before (ms). Not in `latencies`: a cold burst, not
+   * the steady state.
+   */
+  coldStart?: number[];
 }
 
 /** Who sends a run's conversations: the connector the bot replies to, each conversation's user, and their numbering. */
@@ -130,6 +136,14 @@ export interface LoadOptions extends Senders {
   cpuMs?: () => number | undefined;
   /** Keep the target's connections (for many small runs at once, as the replay makes). */
   keepConnections?: boolean;
+  /**
+   * Measure the steady state only: turns that start in the first `warmupMs` of the run are sent
+   * but not counted (latency, turns, CPU and time start after it), while the conversations go on
+   * across the mark on the same connections. Without it the run's opening burst counts: N new
+   * connections and N first messages at once, which a server accepts one connection per
+   * event-loop turn (libuv), so the burst measures accepting under load rather than turns.
+   */
+  warmupMs?: number;
 }
 
 let activitySeq = 0;
@@ -151,14 +165,37 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     typing: 0,
   };
   if (!options.keepConnections) target.fresh();
-  const before = { ...connector.counts };
-  const cpuBefore = options.cpuMs?.();
+  let before = { ...connector.counts };
+  let cpuBefore = options.cpuMs?.();
   const started = performance.now();
-  const deadline = options.durationMs === undefined ? Infinity : started + options.durationMs;
+  const warmupMs = options.warmupMs ?? 0;
+  // With a warm-up, nothing counts until the mark: `warmupMs` passed and every opening first turn was answered.
+  let measuredFrom = warmupMs > 0 ? Infinity : started;
+  let deadline = options.durationMs === undefined || warmupMs > 0 ? Infinity : started + options.durationMs;
   let lastDone = started;
+  let openingPending = concurrency;
+  let openingAnswered: () => void = () => undefined;
+  const openingDone = new Promise<void>((resolve) => (openingAnswered = resolve));
+  if (warmupMs > 0) {
+    result.coldStart = [];
+    void Promise.all([openingDone, new Promise((resolve) => setTimeout(resolve, warmupMs))]).then(() => {
+      measuredFrom = performance.now();
+      lastDone = measuredFrom;
+      if (options.durationMs !== undefined) deadline = measuredFrom + options.durationMs;
+      before = { ...connector.counts };
+      cpuBefore = options.cpuMs?.();
+    });
+  }
 
-  const conversation = (n: number): Conversation => {
+  const conversation = (n: number, opening: boolean): Conversation => {
     const user = options.userFor(n);
+    let waiting = opening;
+    /** Counts down the opening first turns (answered or failed), once per opening conversation. */
+    const answeredOpening = (): void => {
+      if (!waiting) return;
+      waiting = false;
+      if (--openingPending === 0) openingAnswered();
+    };
     const conversationId = `a:bench-${n}`;
     const fromId = `29:bench-user-${n}`;
     return {
@@ -185,21 +222,25 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         try {
           status = await target.post(JSON.stringify(activity));
         } catch (error) {
+          answeredOpening();
           connector.take(conversationId);
           result.errors += 1;
           result.firstProblem ??= `${kind} turn: ${(error as Error).message}`;
           throw new Unexpected('request failed');
         }
         const t1 = performance.now();
+        answeredOpening();
         const replies = connector.take(conversationId);
         if (status >= 300) {
           result.errors += 1;
           result.firstProblem ??= `${kind} turn answered ${status}`;
           throw new Unexpected(`status ${status}`);
         }
-        latencies[kind].push(t1 - t0);
-        result.turns += 1;
-        lastDone = t1;
+        if (t0 >= measuredFrom) {
+          latencies[kind].push(t1 - t0);
+          result.turns += 1;
+          lastDone = t1;
+        } else if (opening && kind === 'first') result.coldStart?.push(t1 - t0);
         return replies;
       },
     };
@@ -210,9 +251,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       if (performance.now() >= deadline) return;
       if (options.conversations !== undefined && result.conversationsStarted >= options.conversations) return;
       const n = options.sequence.next++;
+      const opening = result.conversationsStarted < concurrency;
       result.conversationsStarted += 1;
       try {
-        await script(conversation(n));
+        await script(conversation(n, opening));
         result.conversationsCompleted += 1;
       } catch (error) {
         if (error instanceof Stopped) return;
@@ -225,7 +267,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   };
   await Promise.all(Array.from({ length: concurrency }, () => worker()));
-  result.elapsedMs = lastDone - started;
+  if (measuredFrom === Infinity) throw new Error(`the run ended before its warm-up did (${warmupMs} ms): give it a duration`);
+  result.elapsedMs = lastDone - measuredFrom;
   result.messages = connector.counts.messages - before.messages;
   result.typing = connector.counts.typing - before.typing;
   const cpuAfter = options.cpuMs?.();

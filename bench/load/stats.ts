@@ -36,6 +36,8 @@ export interface SideSummary {
   typingPerTurn: number;
   /** The server's CPU time per turn (ms), when known: the cost of a turn, little moved by other work on the machine. */
   cpuMsPerTurn?: number;
+  /** The runs' opening bursts (every conversation's first message at once, new connections, after idle), when measured apart. */
+  coldStart?: LatencySummary;
 }
 
 /** Merges the slices of one side: throughput over the summed time, latencies over every turn. */
@@ -50,7 +52,9 @@ export function mergeSlices(slices: readonly LoadResult[]): SideSummary {
   let typing = 0;
   let cpuMs: number | undefined = 0;
   let firstProblem: string | undefined;
+  const coldStart: number[] = [];
   for (const s of slices) {
+    coldStart.push(...(s.coldStart ?? []));
     for (const k of TURN_KINDS) byKindValues[k].push(...s.latencies[k]);
     turns += s.turns;
     elapsedMs += s.elapsedMs;
@@ -77,5 +81,6 @@ export function mergeSlices(slices: readonly LoadResult[]): SideSummary {
     messagesPerTurn: turns ? messages / turns : 0,
     typingPerTurn: turns ? typing / turns : 0,
     cpuMsPerTurn: cpuMs !== undefined && turns ? cpuMs / turns : undefined,
+    coldStart: coldStart.length ? summarize(coldStart) : undefined,
   };
 }
