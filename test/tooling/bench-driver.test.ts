@@ -27,7 +27,10 @@ describe('bench driver: steady state measured apart from the opening burst', fun
       req.on('end', () => {
         served += 1;
         const delay = served <= slowFirst ? 300 : 0;
-        setTimeout(() => res.writeHead(200).end(), delay);
+        setTimeout(() => {
+          res.statusCode = 200;
+          res.end();
+        }, delay);
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
