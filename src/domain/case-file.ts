@@ -135,20 +135,28 @@ const KEPT_POLICY_RESULTS: ReadonlySet<string> = new Set(['failure', 'success'])
 
 /**
  * The lookup as the case keeps it between turns. The conversation state is read, compared and
- * written on every turn, so each sign-in drops what no later turn reads: the IP address, the user
- * id and UPN repeated on every event, and the policies that did not apply (about half the size).
- * Whether policy results were readable at all (the list present or absent) is kept.
+ * written on every turn, so the case keeps only what a later turn reads. Each sign-in drops the
+ * IP address, the user id and UPN repeated on every event, the policies that did not apply, and
+ * what only the Graph read itself uses (client app and resource names, event types, the overall
+ * Conditional Access status, the failure's additional details). Of the tenant's Conditional
+ * Access policies it keeps those a kept sign-in names. Whether policy results were readable at
+ * all (the list present or absent) is kept.
  */
 export function keptLookup(result: LookupResult): LookupResult {
   if (!result.ok) return result;
+  const named = new Set<string>();
   const signIns = result.evidence.signIns.map((event) => {
-    const kept = { ...event };
-    delete kept.ipAddress;
-    delete kept.userPrincipalName;
-    delete kept.userId;
-    if (kept.appliedConditionalAccessPolicies)
+    const { ipAddress: _ip, userPrincipalName: _upn, userId: _id, clientAppUsed: _client, resourceDisplayName: _resource, signInEventTypes: _types, conditionalAccessStatus: _ca, ...kept } = event;
+    if (event.status) {
+      const { additionalDetails: _details, ...status } = event.status;
+      kept.status = status;
+    }
+    if (kept.appliedConditionalAccessPolicies) {
       kept.appliedConditionalAccessPolicies = kept.appliedConditionalAccessPolicies.filter((p) => KEPT_POLICY_RESULTS.has(String(p.result)));
+      for (const p of kept.appliedConditionalAccessPolicies) if (p.id) named.add(p.id);
+    }
     return kept;
   });
-  return { ok: true, evidence: { ...result.evidence, signIns } };
+  const conditionalAccessPolicies = result.evidence.conditionalAccessPolicies.filter((p) => named.has(p.id));
+  return { ok: true, evidence: { ...result.evidence, signIns, conditionalAccessPolicies } };
 }

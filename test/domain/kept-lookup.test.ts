@@ -7,11 +7,14 @@ import { buildScenarioTenant, SCENARIOS } from '../fixtures/scenario-tenant';
 
 const NOW = new Date();
 
+/** What the kept lookup leaves out of each sign-in event (and `additionalDetails` out of its status). */
+const DROPPED_EVENT_FIELDS = new Set(['ipAddress', 'userPrincipalName', 'userId', 'clientAppUsed', 'resourceDisplayName', 'signInEventTypes', 'conditionalAccessStatus', 'additionalDetails']);
+
 /** The analysis as JSON without what the kept lookup leaves out of each event it quotes. */
 function comparable(value: unknown): unknown {
   return JSON.parse(
     JSON.stringify(value, (key, v: unknown) => {
-      if (key === 'ipAddress' || key === 'userPrincipalName' || key === 'userId') return undefined;
+      if (DROPPED_EVENT_FIELDS.has(key)) return undefined;
       if (key === 'appliedConditionalAccessPolicies' && Array.isArray(v)) return (v as Array<{ result?: string }>).filter((p) => p.result === 'failure' || p.result === 'success');
       return v;
     }),
@@ -32,7 +35,14 @@ describe('the lookup a case keeps between turns', () => {
       assert.deepEqual(comparable(after), comparable(before));
       assert.deepEqual(selectNextQuestion({ answers: {}, evidence: after }, []).diagnosis, selectNextQuestion({ answers: {}, evidence: before }, []).diagnosis);
       if (full.evidence.signIns.length > 0) assert.ok(JSON.stringify(kept).length < JSON.stringify(full).length);
+      const named = new Set(kept.evidence.signIns.flatMap((e) => (e.appliedConditionalAccessPolicies ?? []).map((p) => p.id)));
+      assert.deepEqual(
+        kept.evidence.conditionalAccessPolicies.map((p) => p.id),
+        full.evidence.conditionalAccessPolicies.filter((p) => named.has(p.id)).map((p) => p.id),
+        'only the policies a kept sign-in names are kept',
+      );
       for (const event of kept.evidence.signIns) {
+        for (const field of DROPPED_EVENT_FIELDS) assert.equal(field in event || field in (event.status ?? {}), false, `${field} is not kept`);
         assert.equal(event.ipAddress, undefined, 'no IP address is kept');
         for (const p of event.appliedConditionalAccessPolicies ?? []) assert.ok(p.result === 'failure' || p.result === 'success');
       }
