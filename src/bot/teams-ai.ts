@@ -7,4 +7,4 @@
  */
 export { Application } from '@microsoft/teams-ai/lib/Application';
 export { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
-export { TurnState, type DefaultConversationState, type DefaultTempState, type DefaultUserState } from '@microsoft/teams-ai/lib/TurnState';
+export { TurnState, TurnStateEntry, type DefaultConversationState, type DefaultTempState, type DefaultUserState } from '@microsoft/teams-ai/lib/TurnState';

@@ -1,6 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { Storage, StoreItems } from 'botbuilder';
 import { statement } from './sqlite-database';
+import { noteReadJson, takeWriteJson } from './state-json';
+
+function withoutETag(item: Record<string, unknown>): Record<string, unknown> {
+  const { eTag: _ignored, ...value } = item;
+  return value;
+}
 
 /**
  * Bot Framework `Storage` on SQLite: conversation and user state survive a restart.
@@ -27,8 +33,9 @@ export class SqliteBotStorage implements Storage {
         if (current && typeof eTag === 'string' && eTag !== '*' && eTag !== String(current.etag)) {
           throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
         }
-        const { eTag: _ignored, ...value } = item ?? {};
-        this.upsert.run(key, JSON.stringify(value), (current?.etag ?? 0) + 1, Date.now());
+        // The turn state may already have serialised this item (src/store/state-json.ts).
+        const json = (item && takeWriteJson(item)) ?? JSON.stringify(withoutETag(item ?? {}));
+        this.upsert.run(key, json, (current?.etag ?? 0) + 1, Date.now());
       }
     });
   }
@@ -37,7 +44,10 @@ export class SqliteBotStorage implements Storage {
     const items: StoreItems = {};
     for (const key of keys) {
       const row = this.select.get(key);
-      if (row) items[key] = { ...(JSON.parse(row.value) as Record<string, unknown>), eTag: String(row.etag) };
+      if (!row) continue;
+      const item = { ...(JSON.parse(row.value) as Record<string, unknown>), eTag: String(row.etag) };
+      noteReadJson(item, row.value);
+      items[key] = item;
     }
     return items;
   }
