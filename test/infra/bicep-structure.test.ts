@@ -49,7 +49,7 @@ const ENV_OUTPUTS = [
 ];
 
 /** App settings App Service itself reads, not the bot. */
-const PLATFORM_SETTINGS = ['WEBSITE_RUN_FROM_PACKAGE', 'APPLICATIONINSIGHTS_CONNECTION_STRING', 'ApplicationInsightsAgent_EXTENSION_VERSION'];
+const PLATFORM_SETTINGS = ['WEBSITE_RUN_FROM_PACKAGE', 'APPLICATIONINSIGHTS_CONNECTION_STRING', 'ApplicationInsightsAgent_EXTENSION_VERSION', 'NODE_COMPILE_CACHE'];
 
 /** The API versions the templates are written against. */
 const API_VERSIONS: Record<string, string> = {
@@ -288,6 +288,8 @@ describe('infra Bicep templates (structure)', () => {
       ALLOWED_TENANT_IDS: /^empty\(allowedTenantIds\) \? tenantId : allowedTenantIds$/,
       RETENTION_DAYS: /^string\(retentionDays\)$/,
       NODE_ENV: /^'production'$/,
+      // Node's own compile cache (22.1+), on the instance's local disk, not the shared /home.
+      NODE_COMPILE_CACHE: /^'\/tmp\/[\w-]+'$/,
       WEBSITE_RUN_FROM_PACKAGE: /^'1'$/,
       APPLICATIONINSIGHTS_CONNECTION_STRING: /^appInsights\.properties\.ConnectionString$/,
     };
