@@ -59,23 +59,33 @@ function shield(value: unknown, originals: string[]): unknown {
 class Unexpanded extends Error {}
 
 /**
- * A copy of the expanded card with shielded strings put back, in one walk that also checks that
- * nothing is left unexpanded (throws `Unexpanded`). The copy keeps the card independent of the
- * data it was built from, so trimming it for size can never change a caller's model.
+ * Puts shielded strings back into the expanded card, in place, in one walk that also checks that
+ * nothing is left unexpanded (throws `Unexpanded`). In place is safe: the engine builds every
+ * object and array of the card anew, and what it takes from the data comes from `shield`'s copy,
+ * so the card shares nothing with the caller's model or the template, and trimming it for size
+ * can never change either.
  */
 function restore(value: unknown, originals: readonly string[]): unknown {
   if (typeof value === 'string') {
     if (value.includes('${')) throw new Unexpanded();
     return originals.length === 0 || !value.includes(TOKEN_START) ? value : value.replace(TOKEN_PATTERN, (token, index: string) => originals[Number(index)] ?? token);
   }
-  if (Array.isArray(value)) return value.map((item) => restore(item, originals));
-  if (value !== null && typeof value === 'object') {
-    const result: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) {
-      if (key.includes('${')) throw new Unexpanded();
-      result[key] = restore((value as Record<string, unknown>)[key], originals);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item !== null && typeof item === 'object') restore(item, originals);
+      else if (typeof item === 'string') value[i] = restore(item, originals);
     }
-    return result;
+    return value;
+  }
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (key.includes('${')) throw new Unexpanded();
+      const item = record[key];
+      if (item !== null && typeof item === 'object') restore(item, originals);
+      else if (typeof item === 'string') record[key] = restore(item, originals);
+    }
   }
   return value;
 }

@@ -191,6 +191,37 @@ describe('cards', () => {
       assert.equal(allText(card), 'Run: Remove-Item ${env:LOCALAPPDATA}\\OneDrive -WhatIf');
     });
 
+    it('when a rendered card is changed (trimmed for size, say), then neither its model nor its template changes, even where the template took a whole list from the model or data held "${"', () => {
+      const template = {
+        type: 'AdaptiveCard',
+        version: '1.5',
+        body: [
+          { type: 'FactSet', facts: '${facts}' },
+          { type: 'TextBlock', text: 'Static' },
+        ],
+      };
+      const model = {
+        facts: [
+          { title: 'Run', value: 'Get-Item ${env:TEMP}' },
+          { title: 'Plain', value: 'text' },
+        ],
+      };
+      const modelBefore = JSON.stringify(model);
+      const templateBefore = JSON.stringify(template);
+      const card = renderTemplate(template, model) as { body: Array<{ facts?: Array<{ value: string }>; text?: string }> };
+      assert.equal(card.body[0]!.facts![0]!.value, 'Get-Item ${env:TEMP}');
+      card.body[0]!.facts![0]!.value = 'cut';
+      card.body[0]!.facts!.pop();
+      card.body[1]!.text = 'changed';
+      assert.equal(JSON.stringify(model), modelBefore);
+      assert.equal(JSON.stringify(template), templateBefore);
+      const again = renderTemplate(template, model) as typeof card;
+      assert.deepEqual(
+        again.body.map((b) => b.text ?? b.facts!.map((f) => f.value).join('|')),
+        ['Get-Item ${env:TEMP}|text', 'Static'],
+      );
+    });
+
     it('when one template is rendered twice with different data, then the second render is not affected by the first', () => {
       const first = renderMessageCard({ title: 'First', text: 'One', tone: 'good' });
       const second = renderMessageCard({ title: 'Second', text: 'Two', tone: 'attention' });
