@@ -146,7 +146,16 @@ export function keptLookup(result: LookupResult): LookupResult {
   if (!result.ok) return result;
   const named = new Set<string>();
   const signIns = result.evidence.signIns.map((event) => {
-    const { ipAddress: _ip, userPrincipalName: _upn, userId: _id, clientAppUsed: _client, resourceDisplayName: _resource, signInEventTypes: _types, conditionalAccessStatus: _ca, ...kept } = event;
+    const {
+      ipAddress: _ip,
+      userPrincipalName: _upn,
+      userId: _id,
+      clientAppUsed: _client,
+      resourceDisplayName: _resource,
+      signInEventTypes: _types,
+      conditionalAccessStatus: _ca,
+      ...kept
+    } = event;
     if (event.status) {
       const { additionalDetails: _details, ...status } = event.status;
       kept.status = status;

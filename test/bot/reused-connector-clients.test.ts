@@ -66,7 +66,11 @@ describe('ReusedClientsAuthentication: outbound clients made once, not per turn'
     const clientB = await b.connectorFactory.create('http://127.0.0.1:1/', b.audience);
     assert.equal(clientB, clientA);
     const direct = await inner.authenticateRequest(activity, '');
-    assert.deepEqual([a.audience, a.callerId, a.claimsIdentity.claims], [direct.audience, direct.callerId, direct.claimsIdentity.claims], 'the rest of the result is the wrapped authentication’s');
+    assert.deepEqual(
+      [a.audience, a.callerId, a.claimsIdentity.claims],
+      [direct.audience, direct.callerId, direct.claimsIdentity.claims],
+      'the rest of the result is the wrapped authentication’s',
+    );
   });
 
   it('when making a client fails, then the failure is not kept: the next turn tries again', async () => {

@@ -8,7 +8,16 @@ import { buildScenarioTenant, SCENARIOS } from '../fixtures/scenario-tenant';
 const NOW = new Date();
 
 /** What the kept lookup leaves out of each sign-in event (and `additionalDetails` out of its status). */
-const DROPPED_EVENT_FIELDS = new Set(['ipAddress', 'userPrincipalName', 'userId', 'clientAppUsed', 'resourceDisplayName', 'signInEventTypes', 'conditionalAccessStatus', 'additionalDetails']);
+const DROPPED_EVENT_FIELDS = new Set([
+  'ipAddress',
+  'userPrincipalName',
+  'userId',
+  'clientAppUsed',
+  'resourceDisplayName',
+  'signInEventTypes',
+  'conditionalAccessStatus',
+  'additionalDetails',
+]);
 
 /** The analysis as JSON without what the kept lookup leaves out of each event it quotes. */
 function comparable(value: unknown): unknown {
