@@ -483,7 +483,7 @@ async function main(): Promise<void> {
       if (l.bot.typingPerTurn > 0) notes.push(`At ${l.concurrency} concurrent the bot sent ${fmt(l.bot.typingPerTurn, 2)} typing indicators per turn.`);
     }
     notes.push(
-      `Scale: each concurrency level runs ${OPTIONS.slices} slice(s) of ${OPTIONS.sliceMs / 1000} s per side after a short warm-up; the memory runs cap at ${OPTIONS.memoryCapS} s each, so the whole benchmark stays within a few minutes on 2 cores. The load generator and the connector stand-in share the machine with the server under test.`,
+      `Scale: each concurrency level runs ${OPTIONS.slices} slice(s) of ${OPTIONS.sliceMs / 1000} s per side, each measured after its opening burst was answered and a warm-up of up to 1 s passed (the burst is the cold start); the memory runs cap at ${OPTIONS.memoryCapS} s each, so the whole benchmark stays within a few minutes on 2 cores. The load generator and the connector stand-in share the machine with the server under test.`,
     );
 
     machine.loadAverageAtEnd = loadavg();
