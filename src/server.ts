@@ -115,10 +115,10 @@ function reasonOf(error: unknown): string {
 }
 
 /**
- * How long an idle keep-alive connection stays open (Node's default is 5 s). The Bot Connector and
- * App Service's front end reuse their connections to the bot; closing them after every short lull
- * makes the next burst open new ones, and Node accepts one new connection per event-loop turn, so
- * under load a fresh connection waits behind the turns already running before its message is read.
+ * How long an idle keep-alive connection stays open (Node's default is 5 s). Node accepts one new
+ * connection per event-loop turn, so under load a fresh connection waits behind the turns already
+ * running before its message is read; a caller that reuses its connections keeps them through a
+ * lull instead of reconnecting in the next burst (docs/capacity.md §2).
  */
 export const IDLE_CONNECTION_KEEP_MS = 120_000;
 

@@ -137,9 +137,9 @@ export interface LoadOptions extends Senders {
   /** Keep the target's connections (for many small runs at once, as the replay makes). */
   keepConnections?: boolean;
   /**
-   * Measure the steady state only: turns that start in the first `warmupMs` of the run are sent
-   * but not counted (latency, turns, CPU and time start after it), while the conversations go on
-   * across the mark on the same connections. Without it the run's opening burst counts: N new
+   * Measure the steady state only: turns that start before the mark (`warmupMs` passed and every
+   * opening first turn was answered) are sent but not counted (latency, turns, CPU and time start
+   * at the mark), while the conversations go on across it on the same connections. Without it the run's opening burst counts: N new
    * connections and N first messages at once, which a server accepts one connection per
    * event-loop turn (libuv), so the burst measures accepting under load rather than turns.
    */

@@ -84,11 +84,21 @@ export class ReusedClientsAuthentication extends BotFrameworkAuthentication {
   }
 
   private reusedFactory(factory: ConnectorFactory, appId: string): ConnectorFactory {
-    const connectors = this.connectors;
-    return new (class extends ConnectorFactory {
-      create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-        return connectors.get(JSON.stringify([appId, serviceUrl, audience ?? '']), () => factory.create(serviceUrl, audience));
-      }
-    })();
+    return new ReusedConnectorFactory(factory, appId, this.connectors);
+  }
+}
+
+/** A turn's connector factory that hands out the client already made for the same app id, service URL and audience. */
+class ReusedConnectorFactory extends ConnectorFactory {
+  constructor(
+    private readonly factory: ConnectorFactory,
+    private readonly appId: string,
+    private readonly clients: ClientCache<ConnectorClient>,
+  ) {
+    super();
+  }
+
+  create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    return this.clients.get(JSON.stringify([this.appId, serviceUrl, audience ?? '']), () => this.factory.create(serviceUrl, audience));
   }
 }
