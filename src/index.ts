@@ -1,3 +1,5 @@
+// First, before anything loads botbuilder: packages the bot does not use at start-up load on first use.
+import './install-deferred-modules';
 import type { TokenCredential } from '@azure/identity';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { AddressInfo } from 'node:net';
