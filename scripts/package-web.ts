@@ -27,6 +27,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import AdmZip from 'adm-zip';
+import { PARSED_YAML_CACHE_NAME, writeParsedYamlCache } from '../src/content/parsed-yaml-cache';
 
 const ROOT = path.resolve(__dirname, '..');
 /** Where the package is written by default. */
@@ -254,8 +255,9 @@ export async function packageWeb(options: { outDir?: string; log?: (line: string
   if (!existsSync(path.join(appDir, 'dist', 'index.js'))) throw new PackageWebError('tsc wrote no dist/index.js: check "rootDir" in tsconfig.build.json');
   compileGraphCheck(outDir, appDir);
 
-  log('2/5 Copying content/, package.json and package-lock.json...');
+  log('2/5 Copying content/ (and its knowledge files parsed, as npm run build does), package.json and package-lock.json...');
   cpSync(path.join(ROOT, 'content'), path.join(appDir, 'content'), { recursive: true });
+  writeParsedYamlCache(path.join(appDir, 'content'), path.join(appDir, 'dist', PARSED_YAML_CACHE_NAME));
   for (const file of ['package.json', 'package-lock.json']) cpSync(path.join(ROOT, file), path.join(appDir, file));
 
   log('3/5 npm ci --omit=dev (production dependencies only; native modules compiled from source)...');

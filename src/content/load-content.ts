@@ -6,7 +6,6 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { parse } from 'yaml';
 import type { z } from 'zod';
 import { CAUSE_IDS, isCauseId, type CauseId } from '../domain/causes';
 import type { FixStep, Playbook } from '../domain/playbook';
@@ -25,6 +24,7 @@ import {
 } from './content-schema';
 import type { MessageKey } from './message-keys';
 import { createMessages, type Messages } from './messages';
+import { openParsedYamlCache, parseContentYaml, type ParsedYamlCache } from './parsed-yaml-cache';
 
 /** A knowledge file is missing, unreadable or invalid. The message names the file and the field. */
 export class ContentError extends Error {
@@ -83,7 +83,7 @@ function describe(file: string, error: z.ZodError): string {
   return `${file}: ${field}: ${issue.message}`;
 }
 
-function readYaml(root: string, path: string): unknown {
+function readYaml(root: string, path: string, parsed: ParsedYamlCache): unknown {
   const shown = relative(join(root, '..'), path);
   let raw: string;
   try {
@@ -92,20 +92,21 @@ function readYaml(root: string, path: string): unknown {
     throw new ContentError(`${shown}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   try {
-    return parse(raw, { uniqueKeys: true, maxAliasCount: 0 }) ?? {};
+    const data = parsed.get(raw);
+    return (data !== undefined ? data : parseContentYaml(raw)) ?? {};
   } catch (error) {
     throw new ContentError(`${shown}: is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
 }
 
-function validate<T extends z.ZodTypeAny>(root: string, path: string, schema: T): z.infer<T> {
-  const parsed = schema.safeParse(readYaml(root, path));
-  if (!parsed.success) throw new ContentError(describe(relative(join(root, '..'), path), parsed.error));
-  return parsed.data as z.infer<T>;
+function validate<T extends z.ZodTypeAny>(root: string, path: string, schema: T, parsed: ParsedYamlCache): z.infer<T> {
+  const result = schema.safeParse(readYaml(root, path, parsed));
+  if (!result.success) throw new ContentError(describe(relative(join(root, '..'), path), result.error));
+  return result.data as z.infer<T>;
 }
 
-function buildPlaybook(root: string, path: string, causeId: CauseId, shared: SharedStepsFile): Playbook {
-  const file = validate(root, path, causeFileSchema);
+function buildPlaybook(root: string, path: string, causeId: CauseId, shared: SharedStepsFile, parsed: ParsedYamlCache): Playbook {
+  const file = validate(root, path, causeFileSchema, parsed);
   const shown = relative(join(root, '..'), path);
   const steps: FixStep[] = file.steps.map((entry, index) => {
     if (!('use' in entry)) return entry;
@@ -132,7 +133,7 @@ function buildPlaybook(root: string, path: string, causeId: CauseId, shared: Sha
 }
 
 /** Loads one locale folder; files it lacks come from `fallback` (English). */
-function loadLocale(root: string, locale: string, fallback?: Knowledge): Knowledge {
+function loadLocale(root: string, locale: string, parsed: ParsedYamlCache, fallback?: Knowledge): Knowledge {
   const dir = join(root, locale);
   const has = (name: string): boolean => existsSync(join(dir, name));
   const need = (name: string): void => {
@@ -140,7 +141,7 @@ function loadLocale(root: string, locale: string, fallback?: Knowledge): Knowled
   };
   for (const name of ['shared-steps.yaml', 'questions.yaml', 'entra-codes.yaml', 'onedrive-codes.yaml', 'phrases.yaml', 'messages.yaml', 'causes']) need(name);
 
-  const shared: SharedStepsFile = has('shared-steps.yaml') ? validate(root, join(dir, 'shared-steps.yaml'), sharedStepsSchema) : {};
+  const shared: SharedStepsFile = has('shared-steps.yaml') ? validate(root, join(dir, 'shared-steps.yaml'), sharedStepsSchema, parsed) : {};
   const playbooks = {} as Record<CauseId, Playbook>;
   const causeFiles = has('causes') ? readdirSync(join(dir, 'causes')).filter((f) => !f.startsWith('.')) : [];
   for (const name of causeFiles) {
@@ -148,7 +149,7 @@ function loadLocale(root: string, locale: string, fallback?: Knowledge): Knowled
     if (!name.match(/\.ya?ml$/) || !isCauseId(causeId)) {
       throw new ContentError(`${join(basename(root), locale, 'causes', name)}: is not named after a cause of the contract (${CAUSE_IDS.join(', ')}), with .yaml`);
     }
-    playbooks[causeId] = buildPlaybook(root, join(dir, 'causes', name), causeId, fallback ? { ...sharedOf(fallback), ...shared } : shared);
+    playbooks[causeId] = buildPlaybook(root, join(dir, 'causes', name), causeId, fallback ? { ...sharedOf(fallback), ...shared } : shared, parsed);
   }
   for (const causeId of CAUSE_IDS) {
     if (playbooks[causeId]) continue;
@@ -158,7 +159,7 @@ function loadLocale(root: string, locale: string, fallback?: Knowledge): Knowled
 
   let questions: Record<QuestionId, Question>;
   if (has('questions.yaml')) {
-    const file = validate(root, join(dir, 'questions.yaml'), questionsFileSchema);
+    const file = validate(root, join(dir, 'questions.yaml'), questionsFileSchema, parsed);
     questions = {} as Record<QuestionId, Question>;
     for (const id of QUESTION_IDS) {
       const q = file[id]!;
@@ -169,7 +170,7 @@ function loadLocale(root: string, locale: string, fallback?: Knowledge): Knowled
   let entraCodes: Map<number, EntraCodeMeaning>;
   let benignCodes: Map<number, string>;
   if (has('entra-codes.yaml')) {
-    const file = validate(root, join(dir, 'entra-codes.yaml'), entraCodesFileSchema);
+    const file = validate(root, join(dir, 'entra-codes.yaml'), entraCodesFileSchema, parsed);
     entraCodes = new Map(Object.entries(file.codes).map(([code, m]) => [Number(code), { causeId: m.cause, plain: m.meaning }]));
     benignCodes = new Map(Object.entries(file.benign).map(([code, meaning]) => [Number(code), meaning]));
     for (const code of benignCodes.keys()) {
@@ -182,7 +183,7 @@ function loadLocale(root: string, locale: string, fallback?: Knowledge): Knowled
 
   let oneDriveCodes: Knowledge['oneDriveCodes'];
   if (has('onedrive-codes.yaml')) {
-    const file: OneDriveCodesFile = validate(root, join(dir, 'onedrive-codes.yaml'), oneDriveCodesFileSchema);
+    const file: OneDriveCodesFile = validate(root, join(dir, 'onedrive-codes.yaml'), oneDriveCodesFileSchema, parsed);
     const offered = QUESTION_ANSWER_IDS['error-code'].filter((a) => a !== 'other');
     for (const code of Object.keys(file)) {
       if (!offered.includes(code))
@@ -194,11 +195,11 @@ function loadLocale(root: string, locale: string, fallback?: Knowledge): Knowled
     oneDriveCodes = Object.fromEntries(Object.entries(file).map(([code, v]) => [code, { causeId: v.cause, meaning: v.meaning }]));
   } else oneDriveCodes = fallback!.oneDriveCodes;
 
-  const phrases = has('phrases.yaml') ? validate(root, join(dir, 'phrases.yaml'), phrasesFileSchema) : fallback!.phrases;
+  const phrases = has('phrases.yaml') ? validate(root, join(dir, 'phrases.yaml'), phrasesFileSchema, parsed) : fallback!.phrases;
 
   // A translation may hold only some messages: each one it has replaces the English one.
   const messageTexts = new Map(fallback?.messageTexts ?? []);
-  if (has('messages.yaml')) for (const [key, value] of validate(root, join(dir, 'messages.yaml'), messagesFileSchema(!fallback))) messageTexts.set(key, value);
+  if (has('messages.yaml')) for (const [key, value] of validate(root, join(dir, 'messages.yaml'), messagesFileSchema(!fallback), parsed)) messageTexts.set(key, value);
 
   return { locale, playbooks, questions, entraCodes, benignCodes, oneDriveCodes, phrases, messages: createMessages(locale, messageTexts), messageTexts };
 }
@@ -217,15 +218,18 @@ export interface KnowledgeBase {
   forLocale(locale?: string): Knowledge;
 }
 
-/** Loads and validates every locale folder under `root` (default: the repository's content/). */
-export function loadKnowledge(root: string = defaultContentDir()): KnowledgeBase {
+/**
+ * Loads and validates every locale folder under `root` (default: the repository's content/).
+ * Files the build parsed come from `parsed` (default: the build's cache, parsed-yaml-cache.ts).
+ */
+export function loadKnowledge(root: string = defaultContentDir(), parsed: ParsedYamlCache = openParsedYamlCache()): KnowledgeBase {
   if (!existsSync(join(root, 'en'))) throw new ContentError(`${root}: has no en/ folder`);
-  const english = loadLocale(root, 'en');
+  const english = loadLocale(root, 'en', parsed);
   const byLocale = new Map<string, Knowledge>([['en', english]]);
   for (const entry of readdirSync(root, { withFileTypes: true })) {
     if (!entry.isDirectory() || entry.name === 'en' || entry.name.startsWith('.')) continue;
     if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(entry.name)) throw new ContentError(`${join(basename(root), entry.name)}: is not a locale name (e.g. fr or pt-br)`);
-    byLocale.set(entry.name.toLowerCase(), loadLocale(root, entry.name, english));
+    byLocale.set(entry.name.toLowerCase(), loadLocale(root, entry.name, parsed, english));
   }
   const match = (locale: string): Knowledge => {
     const parts = locale.toLowerCase().replace(/_/g, '-').split('-');
