@@ -4,10 +4,11 @@
  * before anything loads botbuilder.
  *
  * Each package below is required at module load by a dependency, for a feature this bot does not
- * use: botbuilder-dialogs' prompts, restify's HTTP/2, signature and static-file plugins, skills'
- * HTTP client, speech markup, teams-ai's YAML output. Measured on the 2-core benchmark machine,
- * loading them took about 450 ms of start-up and 35 MB of resident memory; the recognizers alone
- * took 300 ms and 33 MB.
+ * use (botbuilder-dialogs' prompts, restify's HTTP/2, signature, static-file and form plugins,
+ * skill calls, speech markup, the file transcript store, teams-ai's AI layer) or does not use
+ * before a turn needs it (the token clients of an app id). Measured on the 2-core benchmark
+ * machine, loading them took about 600 ms of start-up and 35 MB of resident memory; the
+ * recognizers alone took 300 ms and 33 MB.
  *
  * Each package gets a `require.cache` entry (Node's documented module cache) whose exports are a
  * stand-in. The stand-in loads the real package on the first use it cannot answer, and then
@@ -15,8 +16,7 @@
  * run gets the real package, only later. Without loading anything it answers:
  * - `__esModule`, which TypeScript's import helpers read at load;
  * - for the recognizer suite, the culture codes (`Culture.English` and the others) that
- *   botbuilder-dialogs' `PromptCultureModels` reads at load. They are the same strings as in the
- *   small base package `@microsoft/recognizers-text`.
+ *   botbuilder-dialogs' `PromptCultureModels` reads at load (CULTURE_CODES).
  * `deferred-modules.test.ts` checks every one of these answers against the real package, so an
  * upgrade that changes one fails a test instead of a turn.
  */
@@ -26,7 +26,7 @@ import { createRequire, Module } from 'node:module';
 export interface DeferredModule {
   /** The package, as its dependent requires it. */
   readonly name: string;
-  /** A module that requires it at load: the package is resolved from there, so it is the same copy. */
+  /** A package (or module) that requires it at load: it is resolved from there, so it is the same copy. */
   readonly requiredBy: string;
   /** What the package exports (the stand-in must be callable if it is a function). */
   readonly exports: 'object' | 'function';
@@ -43,16 +43,25 @@ export const DEFERRED_MODULES: readonly DeferredModule[] = [
   { name: '@microsoft/recognizers-text-date-time', requiredBy: TEAMS_AI_DIALOGS, exports: 'object', esModule: true },
   { name: '@microsoft/recognizers-text-number', requiredBy: TEAMS_AI_DIALOGS, exports: 'object', esModule: true },
   { name: '@microsoft/recognizers-text-choice', requiredBy: TEAMS_AI_DIALOGS, exports: 'object', esModule: true },
-  // restify: HTTP/2 (the `spdy` server option), the authorization-header parser plugin, the static-file plugin.
+  // restify: HTTP/2 (the `spdy` server option), the authorization-header parser, static files, form and query-string bodies.
   { name: 'spdy', requiredBy: 'restify', exports: 'object', esModule: undefined },
   { name: 'http-signature', requiredBy: 'restify', exports: 'object', esModule: undefined },
   { name: 'send', requiredBy: 'restify', exports: 'function', esModule: undefined },
-  // botframework-connector: the HTTP client of skill calls.
+  { name: 'qs', requiredBy: 'restify', exports: 'object', esModule: undefined },
+  // botframework-connector: the HTTP client of skill calls; with an app id, the token clients and the
+  // inbound token checks (the first authenticated turn loads them).
   { name: 'axios', requiredBy: 'botframework-connector', exports: 'function', esModule: undefined },
-  // botbuilder: the speech markup middleware.
+  { name: '@azure/identity', requiredBy: 'botframework-connector', exports: 'object', esModule: true },
+  { name: '@azure/msal-node', requiredBy: 'botframework-connector', exports: 'object', esModule: undefined },
+  { name: 'jsonwebtoken', requiredBy: 'botframework-connector', exports: 'object', esModule: undefined },
+  // The HTTP pipeline of outbound calls: the agent of a configured HTTPS proxy.
+  { name: 'https-proxy-agent', requiredBy: '@typespec/ts-http-runtime', exports: 'object', esModule: true },
+  // botbuilder: the speech markup middleware, the file transcript store.
   { name: 'htmlparser2', requiredBy: 'botbuilder', exports: 'object', esModule: true },
-  // teams-ai: YAML output for AI prompts (the bot's own knowledge files load it only when not parsed at build).
+  { name: 'fs-extra', requiredBy: 'botbuilder', exports: 'object', esModule: undefined },
+  // teams-ai: YAML output and coloured JSON for its AI layer (the bot's knowledge files load yaml only when not parsed at build).
   { name: 'yaml', requiredBy: '@microsoft/teams-ai/lib/Utilities', exports: 'object', esModule: undefined },
+  { name: 'json-colorizer', requiredBy: '@microsoft/teams-ai/lib/internals/Colorize', exports: 'function', esModule: undefined },
 ];
 
 /** Answers true on a stand-in whose package is not loaded yet (tests, and a second install). */
@@ -65,6 +74,22 @@ function resolverFor(requiredBy: string): NodeJS.Require {
   const from = requiredBy === TEAMS_AI_DIALOGS ? createRequire(require.resolve('@microsoft/teams-ai/lib/Application')).resolve(TEAMS_AI_DIALOGS) : require.resolve(requiredBy);
   return createRequire(from);
 }
+
+/**
+ * The culture codes of the recognizers' `Culture` (`Culture.English` is 'en-us'), which
+ * `PromptCultureModels` reads at load. deferred-modules.test.ts checks them against the suite.
+ */
+export const CULTURE_CODES: Readonly<Record<string, string>> = {
+  Chinese: 'zh-cn',
+  Dutch: 'nl-nl',
+  English: 'en-us',
+  French: 'fr-fr',
+  German: 'de-de',
+  Italian: 'it-it',
+  Japanese: 'ja-jp',
+  Portuguese: 'pt-br',
+  Spanish: 'es-es',
+};
 
 /** A stand-in for a package that `load` loads on the first use `answer` cannot answer. */
 function standIn(spec: DeferredModule, load: () => Exports, answer: (key: PropertyKey) => unknown): Exports {
@@ -107,16 +132,13 @@ function standIn(spec: DeferredModule, load: () => Exports, answer: (key: Proper
 
 const RECOGNIZER_SUITE = '@microsoft/recognizers-text-suite';
 
-/** The suite's `Culture`: culture codes from the base package (the same strings); anything else loads the suite. */
-function suiteCulture(fromSuite: NodeJS.Require, loadSuite: () => Exports): (key: PropertyKey) => unknown {
+/** The suite's `Culture`: the culture codes from CULTURE_CODES; anything else loads the suite. */
+function suiteCulture(loadSuite: () => Exports): (key: PropertyKey) => unknown {
   let culture: Exports | undefined;
   return (key) => {
     if (key !== 'Culture') return undefined;
     culture ??= new Proxy({} as Exports, {
-      get(_t, name) {
-        const code = (fromSuite('@microsoft/recognizers-text') as { Culture: Exports }).Culture[name];
-        return typeof code === 'string' ? code : Reflect.get(loadSuite().Culture as Exports, name);
-      },
+      get: (_t, name) => (typeof name === 'string' && Object.hasOwn(CULTURE_CODES, name) ? CULTURE_CODES[name] : Reflect.get(loadSuite().Culture as Exports, name)),
     });
     return culture;
   };
@@ -127,10 +149,13 @@ function suiteCulture(fromSuite: NodeJS.Require, loadSuite: () => Exports): (key
  * one that cannot be found from its dependent, is left as it is.
  */
 export function deferUnusedModules(modules: readonly DeferredModule[] = DEFERRED_MODULES): void {
+  const resolvers = new Map<string, NodeJS.Require>();
   for (const spec of modules) {
     let file: string;
     try {
-      file = resolverFor(spec.requiredBy).resolve(spec.name);
+      let resolver = resolvers.get(spec.requiredBy);
+      if (!resolver) resolvers.set(spec.requiredBy, (resolver = resolverFor(spec.requiredBy)));
+      file = resolver.resolve(spec.name);
     } catch {
       continue;
     }
@@ -143,7 +168,7 @@ export function deferUnusedModules(modules: readonly DeferredModule[] = DEFERRED
     };
     const entry = new Module(file);
     entry.filename = file;
-    entry.exports = standIn(spec, load, spec.name === RECOGNIZER_SUITE ? suiteCulture(fromFile, load) : () => undefined);
+    entry.exports = standIn(spec, load, spec.name === RECOGNIZER_SUITE ? suiteCulture(load) : () => undefined);
     entry.loaded = true;
     require.cache[file] = entry;
   }
