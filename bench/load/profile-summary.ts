@@ -60,7 +60,7 @@ function shortUrl(url: string): string {
 const INCLUSIVE: ReadonlyArray<[string, RegExp]> = [
   ['adaptivecards-templating (expand)', /adaptivecards-templating/],
   ['adaptive-expressions parser (antlr4ts)', /antlr4ts|adaptive-expressions\/lib\/parser/],
-  ['card size checks (cardBytes / JSON.stringify)', /dist\/cards\/card-budget/],
+  ['cards fitted to the size limit (card-budget.ts: rendering and size checks)', /dist\/cards\/card-budget/],
   ['better-sqlite3 / store', /better-sqlite3|dist\/store\//],
   ['pino (logging)', /node_modules\/pino/],
   ['botframework-connector (outbound HTTP client)', /botframework-connector|@azure\/core-http|@azure\/core-rest-pipeline|@azure\/core-client/],

@@ -50,12 +50,11 @@ async function turn(storage: Storage, change: (conversation: Record<string, unkn
   await state.save(context, storage);
 }
 
-describe('the turn state: conversation state serialised once a turn', () => {
+/** A fresh SQLite database and bot storage for each test of the suite that calls it. */
+function useSqliteStorage(): { db: () => Database.Database; storage: () => SqliteBotStorage } {
   let dir: string;
   let db: Database.Database;
   let storage: SqliteBotStorage;
-  const etag = (): number | undefined => (db.prepare('SELECT etag FROM bot_state WHERE key = ?').get(KEY) as { etag: number } | undefined)?.etag;
-
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'turn-state-'));
     db = openSqliteDatabase(dir);
@@ -65,45 +64,51 @@ describe('the turn state: conversation state serialised once a turn', () => {
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });
+  return { db: () => db, storage: () => storage };
+}
+
+describe('the turn state: conversation state serialised once a turn', () => {
+  const sqlite = useSqliteStorage();
+  const etag = (): number | undefined => (sqlite.db().prepare('SELECT etag FROM bot_state WHERE key = ?').get(KEY) as { etag: number } | undefined)?.etag;
 
   it('when a turn changes a stored case, then it is serialised once (not on load, compare and write) and read back as written', async () => {
-    await turn(storage, (c) => Object.assign(c, bigCase()));
-    const { large } = await countingLargeStringify(() => turn(storage, (c) => ((c.caseFile as { ticketId?: string }).ticketId = 'HD-1')));
+    await turn(sqlite.storage(), (c) => Object.assign(c, bigCase()));
+    const { large } = await countingLargeStringify(() => turn(sqlite.storage(), (c) => ((c.caseFile as { ticketId?: string }).ticketId = 'HD-1')));
     assert.equal(large, 1);
-    const stored = (await storage.read([KEY]))[KEY] as { caseFile: { ticketId: string; transcript: unknown[] } };
+    const stored = (await sqlite.storage().read([KEY]))[KEY] as { caseFile: { ticketId: string; transcript: unknown[] } };
     assert.equal(stored.caseFile.ticketId, 'HD-1');
     assert.equal(stored.caseFile.transcript.length, 40);
   });
 
   it('when a turn leaves the stored case as it was, then nothing is written (the eTag stays)', async () => {
-    await turn(storage, (c) => Object.assign(c, bigCase()));
+    await turn(sqlite.storage(), (c) => Object.assign(c, bigCase()));
     const before = etag();
-    await turn(storage, () => undefined);
+    await turn(sqlite.storage(), () => undefined);
     assert.equal(etag(), before);
-    await turn(storage, (c) => (c.welcomed = true));
+    await turn(sqlite.storage(), (c) => (c.welcomed = true));
     assert.equal(etag(), before! + 1);
   });
 
   it('when a turn replaces the whole conversation, or changes it after it was compared, then what is written is the final state', async () => {
-    await turn(storage, (c) => Object.assign(c, bigCase()));
+    await turn(sqlite.storage(), (c) => Object.assign(c, bigCase()));
     const context = contextFor();
     const state = createTurnState();
-    await state.load(context, storage);
+    await state.load(context, sqlite.storage());
     state.conversation = { version: 2, welcomed: true } as never;
-    await state.save(context, storage);
+    await state.save(context, sqlite.storage());
     (state.conversation as { welcomed?: boolean }).welcomed = false;
-    await state.save(context, storage);
-    assert.deepEqual({ ...(await storage.read([KEY]))[KEY], eTag: undefined }, { version: 2, welcomed: false, eTag: undefined });
+    await state.save(context, sqlite.storage());
+    assert.deepEqual({ ...(await sqlite.storage().read([KEY]))[KEY], eTag: undefined }, { version: 2, welcomed: false, eTag: undefined });
   });
 
   it('when another turn wrote first, then the save still loses on the eTag, as before', async () => {
-    await turn(storage, (c) => Object.assign(c, bigCase()));
+    await turn(sqlite.storage(), (c) => Object.assign(c, bigCase()));
     const context = contextFor();
     const slow = createTurnState();
-    await slow.load(context, storage);
-    await turn(storage, (c) => (c.welcomed = true));
+    await slow.load(context, sqlite.storage());
+    await turn(sqlite.storage(), (c) => (c.welcomed = true));
     (slow.conversation as { welcomed?: boolean }).welcomed = false;
-    await assert.rejects(slow.save(context, storage), /eTag conflict/);
+    await assert.rejects(slow.save(context, sqlite.storage()), /eTag conflict/);
   });
 
   it('when the storage notes no JSON (another backend), then changes are found as teams-ai finds them', async () => {
@@ -121,85 +126,79 @@ const LOOKUP_KEY = 'msteams/28:bot/case-lookups/a:1';
 
 /** A successful lookup of realistic size (about 40 sign-ins). */
 function bigLookup(tag = 'first'): Record<string, unknown> {
-  const signIns = Array.from({ length: 40 }, (_, i) => ({ id: `${tag}-${i}`, createdDateTime: new Date(i * 60_000).toISOString(), appDisplayName: 'OneDrive SyncEngine', status: { errorCode: 50076 } }));
+  const signIns = Array.from({ length: 40 }, (_, i) => ({
+    id: `${tag}-${i}`,
+    createdDateTime: new Date(i * 60_000).toISOString(),
+    appDisplayName: 'OneDrive SyncEngine',
+    status: { errorCode: 50076 },
+  }));
   return { ok: true, evidence: { user: { id: 'u1', userPrincipalName: 'u1@example.com' }, signIns, devices: [], gaps: [], conditionalAccessPolicies: [] } };
 }
 
 type Case = { caseFile?: { lookup?: Record<string, unknown>; ticketId?: string; transcript?: unknown[] } };
 
 describe('the turn state: the case lookup is stored apart from the conversation', () => {
-  let dir: string;
-  let db: Database.Database;
-  let storage: SqliteBotStorage;
-  const row = (key: string): { value: string; etag: number } | undefined => db.prepare('SELECT value, etag FROM bot_state WHERE key = ?').get(key) as { value: string; etag: number } | undefined;
+  const sqlite = useSqliteStorage();
+  const row = (key: string): { value: string; etag: number } | undefined =>
+    sqlite.db().prepare('SELECT value, etag FROM bot_state WHERE key = ?').get(key) as { value: string; etag: number } | undefined;
   const withLookup = (c: Record<string, unknown>, lookup = bigLookup()): void => {
     Object.assign(c, bigCase());
     (c as Case).caseFile!.lookup = lookup;
   };
 
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'turn-state-lookup-'));
-    db = openSqliteDatabase(dir);
-    storage = new SqliteBotStorage(db);
-  });
-  afterEach(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('when a turn puts a lookup on the case, then it is stored in its own item and the next turn reads the case with it', async () => {
-    await turn(storage, (c) => withLookup(c));
+    await turn(sqlite.storage(), (c) => withLookup(c));
     assert.equal((JSON.parse(row(KEY)!.value) as Case).caseFile!.lookup, undefined, 'the conversation row holds no lookup');
     assert.deepEqual((JSON.parse(row(LOOKUP_KEY)!.value) as { lookup: unknown }).lookup, bigLookup());
     let seen: unknown;
-    await turn(storage, (c) => (seen = (c as Case).caseFile!.lookup));
+    await turn(sqlite.storage(), (c) => (seen = (c as Case).caseFile!.lookup));
     assert.deepEqual(seen, bigLookup());
   });
 
   it('when later turns change the case but not its lookup, then the lookup is neither serialised nor written again', async () => {
-    await turn(storage, (c) => withLookup(c));
+    await turn(sqlite.storage(), (c) => withLookup(c));
     const lookupETag = row(LOOKUP_KEY)!.etag;
     const conversationETag = row(KEY)!.etag;
-    const { large } = await countingLargeStringify(() => turn(storage, (c) => ((c as Case).caseFile!.ticketId = 'HD-1')));
+    const { large } = await countingLargeStringify(() => turn(sqlite.storage(), (c) => ((c as Case).caseFile!.ticketId = 'HD-1')));
     assert.equal(large, 1, 'only the conversation, without the lookup');
     assert.equal(row(LOOKUP_KEY)!.etag, lookupETag);
     assert.equal(row(KEY)!.etag, conversationETag + 1);
   });
 
   it('when a turn replaces the lookup, then its item is written again with the new one', async () => {
-    await turn(storage, (c) => withLookup(c));
-    await turn(storage, (c) => ((c as Case).caseFile!.lookup = bigLookup('second')));
+    await turn(sqlite.storage(), (c) => withLookup(c));
+    await turn(sqlite.storage(), (c) => ((c as Case).caseFile!.lookup = bigLookup('second')));
     assert.deepEqual((JSON.parse(row(LOOKUP_KEY)!.value) as { lookup: unknown }).lookup, bigLookup('second'));
   });
 
   it('when the case is replaced by one without a lookup ("start over"), then the stored lookup is deleted and never comes back', async () => {
-    await turn(storage, (c) => withLookup(c));
-    await turn(storage, (c) => (c.caseFile = { transcript: [] }));
+    await turn(sqlite.storage(), (c) => withLookup(c));
+    await turn(sqlite.storage(), (c) => (c.caseFile = { transcript: [] }));
     assert.equal(row(LOOKUP_KEY), undefined);
     let seen: unknown = 'not read';
-    await turn(storage, (c) => (seen = (c as Case).caseFile!.lookup));
+    await turn(sqlite.storage(), (c) => (seen = (c as Case).caseFile!.lookup));
     assert.equal(seen, undefined);
   });
 
   it('when a conversation saved with its lookup inline is loaded, then the case has the lookup and the next save moves it to its own item', async () => {
     const legacy = bigCase() as Case;
     legacy.caseFile!.lookup = bigLookup();
-    db.prepare('INSERT INTO bot_state (key, value, etag, updated_at) VALUES (?, ?, 1, ?)').run(KEY, JSON.stringify(legacy), Date.now());
+    sqlite.db().prepare('INSERT INTO bot_state (key, value, etag, updated_at) VALUES (?, ?, 1, ?)').run(KEY, JSON.stringify(legacy), Date.now());
     let seen: unknown;
-    await turn(storage, (c) => (seen = (c as Case).caseFile!.lookup));
+    await turn(sqlite.storage(), (c) => (seen = (c as Case).caseFile!.lookup));
     assert.deepEqual(seen, bigLookup());
     assert.equal((JSON.parse(row(KEY)!.value) as Case).caseFile!.lookup, undefined);
     assert.deepEqual((JSON.parse(row(LOOKUP_KEY)!.value) as { lookup: unknown }).lookup, bigLookup());
   });
 
   it('when another turn replaced the lookup first, then the slower save loses on the eTag', async () => {
-    await turn(storage, (c) => withLookup(c));
+    await turn(sqlite.storage(), (c) => withLookup(c));
     const context = contextFor();
     const slow = createTurnState();
-    await slow.load(context, storage);
-    await turn(storage, (c) => ((c as Case).caseFile!.lookup = bigLookup('fast')));
+    await slow.load(context, sqlite.storage());
+    await turn(sqlite.storage(), (c) => ((c as Case).caseFile!.lookup = bigLookup('fast')));
     (slow.conversation as unknown as Case).caseFile!.lookup = bigLookup('slow');
-    await assert.rejects(slow.save(context, storage), /eTag conflict/);
+    await assert.rejects(slow.save(context, sqlite.storage()), /eTag conflict/);
   });
 
   it('when the storage is another backend (MemoryStorage), then the lookup is kept apart the same way', async () => {
