@@ -29,8 +29,8 @@ const NOT_LOADED = "TurnState hasn't been loaded. Call load() first.";
  * storage a third time. Without noted JSON (a new scope, another storage) the comparison is with
  * the JSON of the value as loaded, as teams-ai's entry does.
  *
- * `stored` is what goes to storage: the value itself, or for the conversation the value without
- * the case's lookup (kept apart, see CaseLookupScope).
+ * `storedForm` gives what goes to storage: the value itself, or for the conversation the value
+ * without the case's lookup (kept apart, see CaseLookupScope).
  */
 class StoredScope extends TurnStateEntry {
   private readonly loadedJson: string;

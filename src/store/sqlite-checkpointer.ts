@@ -25,6 +25,8 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
+// Waiting here blocks only this thread: a lock held for a moment is not worth reporting as a failure.
+db.pragma('busy_timeout = 200');
 let failing = false;
 let last = '';
 let delay = workerData.everyMs;
@@ -111,7 +113,6 @@ export function startWalCheckpointer(file: string, options: CheckpointerOptions 
     lastError: () => lastError,
     stop(): Promise<void> {
       stopped ??= (async () => {
-        if (worker.threadId === -1) return;
         const done = new Promise<void>((resolve) => {
           const onMessage = (message: { stopped?: boolean }): void => {
             if (!message.stopped) return;
