@@ -2,7 +2,7 @@ import type { Storage, StoreItems, TurnContext } from 'botbuilder';
 import { TurnState, TurnStateEntry, type DefaultConversationState, type DefaultTempState, type DefaultUserState } from './teams-ai';
 import type { ConversationData } from '../dialogs/conversation-state';
 import type { LookupResult } from '../domain/directory';
-import { noteWriteJson, readJsonOf } from '../store/state-json';
+import { noteWriteJson, readJsonOf, writesCostBySize } from '../store/state-json';
 
 /** What the bot keeps per conversation (the employee flows' typed state, src/dialogs/conversation-state.ts). */
 export type HelpdeskConversation = ConversationData & DefaultConversationState;
@@ -82,8 +82,8 @@ interface StoredLookup {
 /**
  * The case's directory lookup (the employee's sign-ins, devices, licences: most of a case's
  * size, and far more in a tenant with many sign-ins a day), in a storage item of its own beside
- * the conversation. It is written only when a turn puts a new lookup on the case, not on every
- * turn with the rest of the conversation. A turn replaces the lookup, never changes it in place
+ * the conversation, in a storage whose writes cost by size (SQLite). It is written only when a
+ * turn puts a new lookup on the case, not on every turn with the rest of the conversation. A turn replaces the lookup, never changes it in place
  * (src/dialogs/triage-flow.ts, src/desk/channel-commands.ts): a new object is a change.
  */
 class CaseLookupScope extends TurnStateEntry {
@@ -121,8 +121,9 @@ class CaseLookupScope extends TurnStateEntry {
 }
 
 /**
- * The bot's turn state (teams-ai), typed. Scopes serialise once per turn (StoredScope), and the
- * case's lookup is stored apart from the conversation (CaseLookupScope).
+ * The bot's turn state (teams-ai), typed. Scopes serialise once per turn (StoredScope), and in a
+ * storage whose writes cost by size the case's lookup is stored apart from the conversation
+ * (CaseLookupScope); in another (Azure Storage: one request per item) it stays in the conversation.
  */
 export class HelpdeskTurnState extends TurnState<HelpdeskConversation, DefaultUserState, DefaultTempState> {
   /** teams-ai's keys, and the case lookup's: its own namespace, so no conversation id can name it. */
@@ -141,18 +142,23 @@ export class HelpdeskTurnState extends TurnState<HelpdeskConversation, DefaultUs
       try {
         fields._isLoaded = true;
         const scopes = await this.onComputeStorageKeys(context);
+        // Only a storage whose writes cost by size keeps the lookup apart (src/store/state-json.ts).
+        const apart = writesCostBySize(storage);
+        if (!apart) delete scopes[CASE_LOOKUP_SCOPE];
         const items = storage ? await storage.read(Object.values(scopes)) : {};
         for (const [scope, storageKey] of Object.entries(scopes)) {
           if (scope === CASE_LOOKUP_SCOPE) continue;
           const item = items[storageKey] as Record<string, unknown> | undefined;
-          fields._scopes[scope] = new StoredScope(item, storageKey, scope === CONVERSATION_SCOPE ? conversationWithoutLookup : undefined);
+          fields._scopes[scope] = new StoredScope(item, storageKey, apart && scope === CONVERSATION_SCOPE ? conversationWithoutLookup : undefined);
         }
-        const conversation = fields._scopes[CONVERSATION_SCOPE]!;
-        fields._scopes[CASE_LOOKUP_SCOPE] = new CaseLookupScope(
-          items[scopes[CASE_LOOKUP_SCOPE]!] as StoredLookup | undefined,
-          scopes[CASE_LOOKUP_SCOPE]!,
-          () => conversation.value as HelpdeskConversation,
-        );
+        if (apart) {
+          const conversation = fields._scopes[CONVERSATION_SCOPE]!;
+          fields._scopes[CASE_LOOKUP_SCOPE] = new CaseLookupScope(
+            items[scopes[CASE_LOOKUP_SCOPE]!] as StoredLookup | undefined,
+            scopes[CASE_LOOKUP_SCOPE]!,
+            () => conversation.value as HelpdeskConversation,
+          );
+        }
         fields._scopes[TEMP_SCOPE] = new TurnStateEntry({});
         fields._loadingPromise = undefined;
         return true;

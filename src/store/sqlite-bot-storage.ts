@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Storage, StoreItems } from 'botbuilder';
 import { statement } from './sqlite-database';
-import { noteReadJson, takeWriteJson } from './state-json';
+import { noteReadJson, takeWriteJson, type WritesCostBySize } from './state-json';
 
 function withoutETag(item: Record<string, unknown>): Record<string, unknown> {
   const { eTag: _ignored, ...value } = item;
@@ -13,7 +13,10 @@ function withoutETag(item: Record<string, unknown>): Record<string, unknown> {
  * eTags follow botbuilder's MemoryStorage rules: a write whose eTag is set, is not `*`,
  * and differs from the stored one loses (another turn wrote first).
  */
-export class SqliteBotStorage implements Storage {
+export class SqliteBotStorage implements Storage, WritesCostBySize {
+  /** Every page of a row goes to the log: the turn state keeps the case lookup in a row of its own. */
+  readonly writesCostBySize = true as const;
+
   private readonly select: Database.Statement<[string], { value: string; etag: number }>;
   private readonly upsert: Database.Statement<[string, string, number, number]>;
   private readonly remove: Database.Statement<[string]>;

@@ -31,3 +31,18 @@ export function takeWriteJson(item: object): string | undefined {
   toWrite.delete(item);
   return json;
 }
+
+/**
+ * A storage whose writes cost by their size (SQLite: every page of a row goes to the log) rather
+ * than by their number (Azure Storage: one request per item). The turn state keeps the case's
+ * lookup in an item of its own only in such a storage (src/bot/turn-state.ts): there it saves
+ * writing the lookup on every turn; in Azure Storage it would cost one more request a turn.
+ */
+export interface WritesCostBySize {
+  readonly writesCostBySize: true;
+}
+
+/** Whether `storage` declares that its writes cost by their size. */
+export function writesCostBySize(storage: unknown): storage is WritesCostBySize {
+  return typeof storage === 'object' && storage !== null && (storage as Partial<WritesCostBySize>).writesCostBySize === true;
+}
