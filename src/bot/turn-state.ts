@@ -2,7 +2,7 @@ import type { Storage, StoreItems, TurnContext } from 'botbuilder';
 import { TurnState, TurnStateEntry, type DefaultConversationState, type DefaultTempState, type DefaultUserState } from './teams-ai';
 import type { ConversationData } from '../dialogs/conversation-state';
 import type { LookupResult } from '../domain/directory';
-import { noteWriteJson, readJsonOf, writesCostBySize } from '../store/state-json';
+import { noteWriteJson, readJsonOf, withoutETag, writesCostBySize } from '../store/state-json';
 
 /** What the bot keeps per conversation (the employee flows' typed state, src/dialogs/conversation-state.ts). */
 export type HelpdeskConversation = ConversationData & DefaultConversationState;
@@ -60,12 +60,6 @@ class StoredScope extends TurnStateEntry {
   }
 }
 
-function withoutETag(value: Record<string, unknown>): Record<string, unknown> {
-  if (!('eTag' in value)) return value;
-  const { eTag: _eTag, ...data } = value;
-  return data;
-}
-
 /** The conversation as stored: the case without its lookup. */
 function conversationWithoutLookup(value: Record<string, unknown>): Record<string, unknown> {
   const conversation = value as HelpdeskConversation;
@@ -83,8 +77,9 @@ interface StoredLookup {
  * The case's directory lookup (the employee's sign-ins, devices, licences: most of a case's
  * size, and far more in a tenant with many sign-ins a day), in a storage item of its own beside
  * the conversation, in a storage whose writes cost by size (SQLite). It is written only when a
- * turn puts a new lookup on the case, not on every turn with the rest of the conversation. A turn replaces the lookup, never changes it in place
- * (src/dialogs/triage-flow.ts, src/desk/channel-commands.ts): a new object is a change.
+ * turn puts a new lookup on the case, not on every turn with the rest of the conversation. A
+ * turn replaces the lookup, never changes it in place (src/dialogs/triage-flow.ts,
+ * src/desk/channel-commands.ts): a new object is a change.
  */
 class CaseLookupScope extends TurnStateEntry {
   private readonly loaded: LookupResult | undefined;

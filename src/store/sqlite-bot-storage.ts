@@ -1,12 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Storage, StoreItems } from 'botbuilder';
 import { statement } from './sqlite-database';
-import { noteReadJson, takeWriteJson, type WritesCostBySize } from './state-json';
-
-function withoutETag(item: Record<string, unknown>): Record<string, unknown> {
-  const { eTag: _ignored, ...value } = item;
-  return value;
-}
+import { noteReadJson, takeWriteJson, withoutETag, type WritesCostBySize } from './state-json';
 
 /**
  * Bot Framework `Storage` on SQLite: conversation and user state survive a restart.

@@ -10,6 +10,13 @@
 const readFrom = new WeakMap<object, string>();
 const toWrite = new WeakMap<object, string>();
 
+/** An item as stored: without the eTag the storage adds when it reads it (the item itself when it has none). */
+export function withoutETag(item: Record<string, unknown>): Record<string, unknown> {
+  if (!('eTag' in item)) return item;
+  const { eTag: _eTag, ...value } = item;
+  return value;
+}
+
 /** The storage read `item` from `json` (its stored form, without the eTag). */
 export function noteReadJson(item: object, json: string): void {
   readFrom.set(item, json);
